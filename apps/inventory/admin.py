@@ -1,0 +1,168 @@
+"""Admin of the inventory. What a sync brings is read-only here: the cloud is its source."""
+
+from django.contrib import admin
+
+from .forms import CloudForm
+from .models import (
+    RESOURCES,
+    AvailabilityZone,
+    Cloud,
+    Flavor,
+    Image,
+    ImageMetadata,
+    Instance,
+    InstanceMetadata,
+    Keypair,
+    Network,
+    Project,
+    ProjectMetadata,
+    Quota,
+    Subnet,
+)
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MetadataInline(ReadOnlyAdminMixin, admin.TabularInline):
+    fields = ("key", "value")
+    extra = 0
+
+
+class InventoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    search_fields = ("name", "real_id", "=id")
+    list_per_page = 100
+    show_full_result_count = False
+
+
+@admin.register(Cloud)
+class CloudAdmin(admin.ModelAdmin):
+    form = CloudForm
+    list_display = ("name", "type", "auth_url", "regions", "enabled")
+    list_filter = ("type", "enabled")
+    search_fields = ("name", "auth_url", "=id")
+    readonly_fields = ("id", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("id", "name", "type", "enabled")}),
+        (
+            "Connection",
+            {"fields": ("auth_url", "regions", "interface", "verify_tls")},
+        ),
+        (
+            "Credentials",
+            {
+                "description": "Stored encrypted; never shown back.",
+                "fields": (
+                    "username",
+                    "password",
+                    "user_domain_name",
+                    "project_name",
+                    "project_id",
+                    "project_domain_name",
+                    "application_credential_id",
+                    "application_credential_secret",
+                ),
+            },
+        ),
+        (
+            "Sync",
+            {"fields": ("instances_sync_minutes", "catalog_sync_minutes", "changes_sync_seconds")},
+        ),
+        (None, {"fields": ("created_at", "updated_at")}),
+    )
+
+
+class ProjectMetadataInline(MetadataInline):
+    model = ProjectMetadata
+
+
+class QuotaInline(ReadOnlyAdminMixin, admin.StackedInline):
+    model = Quota
+
+
+@admin.register(Project)
+class ProjectAdmin(InventoryAdmin):
+    list_display = ("name", "cloud", "region", "real_id", "last_updated")
+    list_filter = ("cloud",)
+    list_select_related = ("cloud",)
+    inlines = (QuotaInline, ProjectMetadataInline)
+
+
+class ProjectEntityAdmin(InventoryAdmin):
+    list_filter = ("project__cloud", "project")
+    list_select_related = ("project",)
+
+
+@admin.register(Flavor)
+class FlavorAdmin(ProjectEntityAdmin):
+    list_display = ("name", "project", "vcpus", "ram", "root_disk", "is_public", "real_id")
+
+
+@admin.register(Network)
+class NetworkAdmin(ProjectEntityAdmin):
+    list_display = ("name", "project", "state", "is_shared", "real_id")
+
+
+@admin.register(Subnet)
+class SubnetAdmin(ProjectEntityAdmin):
+    list_display = ("name", "project", "network", "cidr", "gateway", "is_dhcp_enabled")
+    list_select_related = ("project", "network")
+
+
+@admin.register(Keypair)
+class KeypairAdmin(ProjectEntityAdmin):
+    list_display = ("name", "project", "fingerprint")
+
+
+@admin.register(AvailabilityZone)
+class AvailabilityZoneAdmin(ProjectEntityAdmin):
+    list_display = ("name", "project", "is_available")
+
+
+def _usage_column(resource):
+    @admin.display(description=resource.replace("_", " "))
+    def column(quota):
+        return quota.usage(resource)
+
+    return column
+
+
+@admin.register(Quota)
+class QuotaAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", *(_usage_column(resource) for resource in RESOURCES))
+    list_filter = ("project__cloud",)
+    list_select_related = ("project",)
+    search_fields = ("project__name",)
+
+
+class InstanceMetadataInline(MetadataInline):
+    model = InstanceMetadata
+
+
+@admin.register(Instance)
+class InstanceAdmin(InventoryAdmin):
+    list_display = ("name", "state", "project", "flavor", "image", "real_id", "last_updated")
+    list_filter = ("state", "cloud", "project", "is_locked")
+    list_select_related = ("project", "flavor", "image")
+    raw_id_fields = ("flavor", "image", "keypair")
+    inlines = (InstanceMetadataInline,)
+
+
+class ImageMetadataInline(MetadataInline):
+    model = ImageMetadata
+
+
+@admin.register(Image)
+class ImageAdmin(InventoryAdmin):
+    list_display = ("name", "state", "cloud", "checksum", "real_id", "last_updated")
+    list_filter = ("state", "cloud", "projects")
+    list_select_related = ("cloud",)
+    inlines = (ImageMetadataInline,)

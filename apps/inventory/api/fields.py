@@ -1,0 +1,20 @@
+"""Field types of the wire format."""
+
+from rest_framework import serializers
+
+
+class WireDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with an explicit offset and whole seconds: 2016-12-20T13:58:56+00:00."""
+
+    def to_representation(self, value):
+        return self.enforce_timezone(value).isoformat(timespec="seconds")
+
+
+class MetadataField(serializers.Field):
+    """Key/value rows as the original's `{"entry": [{"key": ..., "value": ...}]}`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="metadata.all", **kwargs)
+
+    def to_representation(self, value):
+        return {"entry": [{"key": item.key, "value": item.value} for item in value]}

@@ -1,0 +1,43 @@
+"""Enumerations of the inventory, lower-case on the wire as in the original."""
+
+from django.db import models
+
+
+class CloudType(models.TextChoices):
+    OPENSTACK = "openstack", "OpenStack"
+
+
+class Interface(models.TextChoices):
+    PUBLIC = "public", "Public"
+    INTERNAL = "internal", "Internal"
+    ADMIN = "admin", "Admin"
+
+
+class InstanceState(models.TextChoices):
+    QUEUED = "queued"
+    LAUNCHING = "launching"
+    LAUNCHED = "launched"
+    REBOOTING = "rebooting"
+    HARD_REBOOTING = "hard_rebooting"
+    SHUTTING_DOWN = "shutting_down"
+    SHUTOFF = "shutoff"
+    STARTING = "starting"
+    PAUSING = "pausing"
+    PAUSED = "paused"
+    RESUMING = "resuming"
+    SUSPENDING = "suspending"
+    SUSPENDED = "suspended"
+    RESIZING = "resizing"
+    REBUILDING = "rebuilding"
+    MIGRATING = "migrating"
+    SNAPSHOTTING = "snapshotting"
+    DELETING = "deleting"
+    ERROR = "error"
+
+
+class ImageState(models.TextChoices):
+    QUEUED = "queued"
+    SAVING = "saving"
+    SAVED = "saved"
+    DELETING = "deleting"
+    ERROR = "error"

@@ -1,0 +1,87 @@
+"""Flavors, keypairs, availability zones and instances."""
+
+from django.db import models
+
+from ..choices import InstanceState
+from .base import CloudEntity, Metadata, ProjectEntity
+
+
+class Flavor(ProjectEntity):
+    ram = models.PositiveIntegerField("RAM (MiB)", default=0)
+    vcpus = models.PositiveIntegerField("vCPUs", default=0)
+    root_disk = models.PositiveIntegerField("root disk (GiB)", default=0)
+    ephemeral_disk = models.PositiveIntegerField("ephemeral disk (GiB)", default=0)
+    swap = models.PositiveIntegerField("swap (MiB)", default=0)
+    is_public = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+
+    class Meta(ProjectEntity.Meta):
+        ordering = ["vcpus", "ram", "name"]
+
+    @property
+    def has_swap(self) -> bool:
+        return self.swap > 0
+
+
+class Keypair(ProjectEntity):
+    """A keypair; its provider id is its name."""
+
+    fingerprint = models.CharField(max_length=255, blank=True)
+    public_key = models.TextField(blank=True)
+
+    class Meta(ProjectEntity.Meta):
+        ordering = ["name"]
+
+
+class AvailabilityZone(ProjectEntity):
+    """An availability zone; its provider id is its name."""
+
+    is_available = models.BooleanField(default=True)
+
+    class Meta(ProjectEntity.Meta):
+        ordering = ["name"]
+
+
+class InstanceQuerySet(models.QuerySet):
+    def for_wire(self):
+        """Everything the wire shape of an instance needs, in a fixed number of queries."""
+        return self.select_related("cloud", "flavor", "image__cloud", "keypair").prefetch_related(
+            "metadata", "image__metadata", "image__projects", "networks__subnets"
+        )
+
+
+class Instance(CloudEntity):
+    project = models.ForeignKey(
+        "inventory.Project", on_delete=models.CASCADE, related_name="instances"
+    )
+    flavor = models.ForeignKey(Flavor, null=True, blank=True, on_delete=models.SET_NULL)
+    image = models.ForeignKey(
+        "inventory.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    keypair = models.ForeignKey(Keypair, null=True, blank=True, on_delete=models.SET_NULL)
+    state = models.CharField(max_length=32, choices=InstanceState, default=InstanceState.QUEUED)
+    is_locked = models.BooleanField(default=False)
+    availability_zone = models.CharField(max_length=255, blank=True)
+    addresses = models.JSONField(default=list, blank=True)
+    fqdn = models.CharField("FQDN", max_length=255, blank=True)
+    networks = models.ManyToManyField("inventory.Network", blank=True, related_name="instances")
+
+    objects = InstanceQuerySet.as_manager()
+
+    class Meta(CloudEntity.Meta):
+        ordering = ["name"]
+        indexes = [
+            *CloudEntity.Meta.indexes,
+            models.Index(fields=["state"], name="inv_instance_state"),
+            models.Index(fields=["last_updated"], name="inv_instance_updated"),
+        ]
+
+
+class InstanceMetadata(Metadata):
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="metadata")
+
+    class Meta(Metadata.Meta):
+        verbose_name_plural = "instance metadata"
+        constraints = [
+            models.UniqueConstraint(fields=["instance", "key"], name="inventory_instance_meta_key")
+        ]

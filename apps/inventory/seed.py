@@ -1,0 +1,120 @@
+"""Fill the inventory with a realistic, deterministic data set of any size, in bulk."""
+
+from dataclasses import dataclass
+
+import factory
+from django.db import transaction
+
+from . import factories
+from .bulk import insert_rows
+from .models import Cloud, Instance, InstanceMetadata
+
+BATCH = 5000
+TEAMS = ["payments", "search", "platform", "qa", "data"]
+# Factories whose sequences name what a seed makes; restarted so a seed always gives the same.
+SEQUENCED = [
+    factories.InstanceFactory,
+    factories.NetworkFactory,
+    factories.SubnetFactory,
+    factories.KeypairFactory,
+]
+
+
+@dataclass
+class SeedSummary:
+    clouds: int
+    projects: int
+    images: int
+    instances: int
+
+
+@dataclass
+class _Region:
+    """A seeded project and what its instances can be made of."""
+
+    project: object
+    flavors: list
+    networks: list
+    keypairs: list
+    images: list
+
+
+def seed_inventory(instances: int, clouds: int = 2, regions: int = 2, seed: int = 1) -> SeedSummary:
+    """Adds `clouds` clouds of `regions` projects each and `instances` instances spread over them.
+
+    Clouds are named `seed<seed>-cloud<n>`; seeding with the same seed twice is refused.
+    """
+    names = [f"seed{seed}-cloud{n}" for n in range(1, clouds + 1)]
+    if Cloud.objects.filter(name__in=names).exists():
+        raise ValueError(f"Clouds of seed {seed} exist already; use another seed or flush first")
+    factory.random.reseed_random(seed)
+    for sequenced in SEQUENCED:
+        sequenced.reset_sequence()
+    with transaction.atomic():
+        seeded = [region for name in names for region in _seed_cloud(name, regions)]
+        made = _seed_instances(instances, seeded)
+    return SeedSummary(clouds, len(seeded), clouds * len(factories.IMAGES), made)
+
+
+def _seed_cloud(name: str, regions: int) -> list[_Region]:
+    cloud = factories.CloudFactory(name=name)
+    projects = [
+        factories.ProjectFactory(cloud=cloud, region=f"Region{n}") for n in range(1, regions + 1)
+    ]
+    images = [
+        factories.ImageFactory(cloud=cloud, name=name, projects=projects)
+        for name in factories.IMAGES
+    ]
+    for image in images:
+        factories.ImageMetadataFactory(image=image)
+    return [_seed_project(project, images) for project in projects]
+
+
+def _seed_project(project, images) -> _Region:
+    factories.ProjectMetadataFactory(project=project)
+    factories.QuotaFactory(project=project)
+    for zone in ("nova", "az-2"):
+        factories.AvailabilityZoneFactory(project=project, name=zone)
+    networks = factories.NetworkFactory.create_batch(3, project=project)
+    for network in networks:
+        factories.SubnetFactory(network=network)
+    return _Region(
+        project=project,
+        flavors=[factories.FlavorFactory(project=project, size=size) for size in factories.FLAVORS],
+        networks=networks,
+        keypairs=factories.KeypairFactory.create_batch(3, project=project),
+        images=images,
+    )
+
+
+def _seed_instances(count: int, regions: list[_Region]) -> int:
+    pick = factory.random.randgen.choice
+    made = 0
+    for start in range(0, count, BATCH):
+        batch = [regions[n % len(regions)] for n in range(start, min(start + BATCH, count))]
+        built = [
+            factories.InstanceFactory.build(
+                project=region.project,
+                cloud=region.project.cloud,
+                flavor=pick(region.flavors),
+                image=pick(region.images),
+                keypair=pick(region.keypairs),
+            )
+            for region in batch
+        ]
+        Instance.objects.bulk_create(built)
+        _seed_instance_details(built, batch)
+        made += len(built)
+    return made
+
+
+def _seed_instance_details(instances, regions) -> None:
+    pick = factory.random.randgen.choice
+    metadata = []
+    links = []
+    for instance, region in zip(instances, regions, strict=True):
+        metadata.append((instance.id, "role", instance.name[:-7]))
+        metadata.append((instance.id, "team", pick(TEAMS)))
+        links.append((instance.id, pick(region.networks).id))
+    insert_rows(InstanceMetadata, ("instance", "key", "value"), metadata)
+    insert_rows(Instance.networks.through, ("instance", "network"), links)

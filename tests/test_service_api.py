@@ -1,0 +1,66 @@
+import tomllib
+from pathlib import Path
+
+import pytest
+from celery import current_app
+
+from apps.clouds import drivers
+from apps.clouds.choices import Operation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ping_is_200_when_database_and_broker_answer(api):
+    response = api.get("/ping")
+
+    assert response.status_code == 200
+    assert response.json() == {"message": "ok"}
+
+
+@pytest.fixture
+def unreachable_broker():
+    """A real broker URL on a port where nothing listens."""
+    conf = current_app.conf
+    names = ("broker_url", "broker_write_url", "broker_connection_timeout")
+    saved = {name: conf[name] for name in names}
+    unreachable = "redis://127.0.0.1:9/0"
+    conf.update(broker_url=unreachable, broker_write_url=unreachable, broker_connection_timeout=0.5)
+    yield
+    conf.update(saved)
+
+
+@pytest.mark.usefixtures("unreachable_broker")
+def test_ping_is_503_naming_the_broker_when_it_does_not_answer(api):
+    response = api.get("/ping")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["message"] == "unavailable"
+    assert set(body["failed"]) == {"broker"}
+
+
+def test_version_is_plain_text_from_pyproject(client):
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+
+    response = client.get("/version")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == pyproject["project"]["version"]
+
+
+def test_operations_is_empty_without_drivers(api, monkeypatch):
+    monkeypatch.setattr(drivers, "_DRIVERS", {})
+
+    assert api.get("/operations").json() == {}
+
+
+def test_operations_lists_what_each_driver_declares(api, monkeypatch):
+    monkeypatch.setattr(drivers, "_DRIVERS", {})
+
+    @drivers.register
+    class ExampleDriver:
+        cloud_type = "example"
+        operations = frozenset({Operation.REBOOT_INSTANCE, Operation.LIST_INSTANCES})
+
+    assert api.get("/operations").json() == {"example": ["listInstances", "rebootInstance"]}
