@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "apps.inventory",
     "apps.clouds",
+    "apps.query",
     "apps.service",
 ]
 
@@ -147,6 +148,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "apps.clouds.tasks.*": {"queue": "sync"},
+    "apps.operations.tasks.*": {"queue": "actions"},
+}
+CELERY_BEAT_SCHEDULE = {
+    # Each cloud's own intervals decide what is due; this only looks often enough.
+    "schedule-syncs": {"task": "apps.clouds.tasks.schedule_syncs", "schedule": 15.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [
@@ -179,3 +189,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# POST /query: statement time limit (milliseconds) and most rows per result.
+QUERY_TIME_LIMIT_MS = env.int("QUERY_TIME_LIMIT_MS", default=5000)
+QUERY_MAX_ROWS = env.int("QUERY_MAX_ROWS", default=10000)

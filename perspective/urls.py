@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("apps.service.api.urls")),
+    path("", include("apps.query.api.urls")),
     path("", include("apps.inventory.api.urls")),
 ]
 

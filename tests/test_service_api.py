@@ -64,3 +64,9 @@ def test_operations_lists_what_each_driver_declares(api, monkeypatch):
         operations = frozenset({Operation.REBOOT_INSTANCE, Operation.LIST_INSTANCES})
 
     assert api.get("/operations").json() == {"example": ["listInstances", "rebootInstance"]}
+
+
+def test_operations_lists_what_the_openstack_driver_supports(api):
+    operations = api.get("/operations").json()
+
+    assert {"listProjects", "listInstances", "listImages"} <= set(operations["openstack"])

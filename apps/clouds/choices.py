@@ -23,3 +23,17 @@ class Operation(models.TextChoices):
     MIGRATE_INSTANCE = "migrateInstance"
     ADD_IMAGE = "addImage"
     DELETE_IMAGE = "deleteImage"
+
+
+class SyncKind(models.TextChoices):
+    CATALOG = "catalog", "Catalog (projects, flavors, networks, keypairs, zones, quotas, images)"
+    INSTANCES = "instances", "All instances"
+    CHANGES = "changes", "Instances changed since the last sync"
+
+
+class SyncStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"

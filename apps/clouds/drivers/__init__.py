@@ -3,6 +3,7 @@
 from typing import Protocol
 
 from ..choices import Operation
+from .base import DriverError
 
 
 class Driver(Protocol):
@@ -25,3 +26,12 @@ def supported_operations() -> dict[str, list[str]]:
         driver.cloud_type: sorted(str(operation) for operation in driver.operations)
         for driver in _DRIVERS.values()
     }
+
+
+def for_cloud(cloud) -> Driver:
+    """The driver of a cloud's type, bound to that cloud."""
+    try:
+        driver = _DRIVERS[cloud.type]
+    except KeyError:
+        raise DriverError(f"No driver for cloud type {cloud.type!r}") from None
+    return driver(cloud)

@@ -22,9 +22,11 @@ class Cloud(models.Model):
     username = models.CharField(max_length=255, blank=True)
     password = EncryptedTextField(blank=True)
     user_domain_name = models.CharField(max_length=255, blank=True, default="Default")
+    user_domain_id = models.CharField(max_length=255, blank=True)
     project_name = models.CharField(max_length=255, blank=True)
     project_id = models.CharField(max_length=255, blank=True)
     project_domain_name = models.CharField(max_length=255, blank=True, default="Default")
+    project_domain_id = models.CharField(max_length=255, blank=True)
     application_credential_id = models.CharField(max_length=255, blank=True)
     application_credential_secret = EncryptedTextField(blank=True)
     regions = models.JSONField(

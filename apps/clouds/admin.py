@@ -1,0 +1,74 @@
+"""Admin of sync runs, and the sync state and actions added to the inventory's Cloud admin."""
+
+from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
+
+from apps.inventory.admin import CloudAdmin, ReadOnlyAdminMixin
+from apps.inventory.models import Cloud
+
+from .choices import SyncKind, SyncStatus
+from .models import SyncRun
+from .services import queue_sync
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "queued_at",
+        "cloud",
+        "kind",
+        "status",
+        "duration",
+        "created",
+        "updated",
+        "deleted",
+        "unchanged",
+        "attempts",
+        "error",
+    )
+    list_filter = ("status", "kind", "cloud")
+    list_select_related = ("cloud",)
+    date_hierarchy = "queued_at"
+
+
+admin.site.unregister(Cloud)
+
+
+@admin.register(Cloud)
+class CloudWithSyncAdmin(CloudAdmin):
+    list_display = (*CloudAdmin.list_display, "last_sync")
+    actions = ("sync_full", "sync_changes")
+
+    def get_queryset(self, request):
+        finished = SyncRun.objects.filter(cloud=OuterRef("pk"), finished_at__isnull=False)
+        latest = finished.exclude(status=SyncStatus.SKIPPED).order_by("-finished_at")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_sync_at=Subquery(latest.values("finished_at")[:1]),
+                last_sync_status=Subquery(latest.values("status")[:1]),
+                last_sync_error=Subquery(latest.values("error")[:1]),
+            )
+        )
+
+    @admin.display(description="last sync", ordering="last_sync_at")
+    def last_sync(self, cloud):
+        if cloud.last_sync_at is None:
+            return "never"
+        when = cloud.last_sync_at.strftime("%Y-%m-%d %H:%M:%S")
+        if cloud.last_sync_status == SyncStatus.FAILED:
+            return f"FAILED {when}: {cloud.last_sync_error}"
+        return f"{cloud.last_sync_status} {when}"
+
+    @admin.action(description="Sync now: catalog and all instances")
+    def sync_full(self, request, queryset):
+        self._queue(request, queryset, [SyncKind.CATALOG, SyncKind.INSTANCES])
+
+    @admin.action(description="Sync now: changed instances")
+    def sync_changes(self, request, queryset):
+        self._queue(request, queryset, [SyncKind.CHANGES])
+
+    def _queue(self, request, clouds, kinds):
+        runs = [queue_sync(cloud, kind) for cloud in clouds for kind in kinds]
+        self.message_user(request, f"Queued {len(runs)} sync run(s).", messages.SUCCESS)

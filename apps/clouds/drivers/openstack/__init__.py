@@ -1,0 +1,220 @@
+"""The OpenStack driver: the one module that talks to openstacksdk.
+
+openstacksdk does what it is good at (authentication, the service catalog, version and
+microversion discovery, retries, actions); large listings are read as JSON pages through its
+authenticated adapters, because its Resource objects cost milliseconds each.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from urllib.parse import urlencode
+
+import openstack
+from keystoneauth1 import exceptions as ksa_exceptions
+from openstack import exceptions as sdk_exceptions
+from openstack import utils as sdk_utils
+
+from apps.inventory.choices import CloudType
+
+from ...choices import Operation
+from .. import register
+from ..base import AuthFailed, Conflict, DriverError, NotFound, RateLimited, Unavailable
+from . import records
+
+PAGE_SIZE = 1000
+API_TIMEOUT = 60  # seconds for any one HTTP call to the cloud
+# The newest compute microversion whose server shape the driver knows (records.server).
+COMPUTE_MICROVERSION = "2.79"
+
+
+@register
+class OpenStackDriver:
+    cloud_type = CloudType.OPENSTACK
+    operations = frozenset(
+        {Operation.LIST_PROJECTS, Operation.LIST_INSTANCES, Operation.LIST_IMAGES}
+    )
+
+    def __init__(self, cloud):
+        self.cloud = cloud
+        self._connections = {}
+
+    # Regions -----------------------------------------------------------------------------
+
+    def regions(self) -> list[str]:
+        """The cloud's configured regions, or every region with a compute endpoint.
+
+        Logs in either way, so wrong credentials show here.
+        """
+        conn = self._connect(None)
+        if self.cloud.regions:
+            return list(self.cloud.regions)
+        with translated_errors():
+            access = conn.session.auth.get_access(conn.session)
+            endpoints = access.service_catalog.get_endpoints(
+                service_type="compute", interface=self.cloud.interface
+            )
+        return sorted({e["region_id"] or e["region"] for e in endpoints.get("compute", [])})
+
+    # Listings ----------------------------------------------------------------------------
+
+    def servers(self, region: str, changes_since: datetime | None = None) -> Iterator:
+        """Every server of the region; with `changes_since`, those changed (or deleted) since."""
+        query = {"limit": PAGE_SIZE}
+        if changes_since:
+            query["changes-since"] = changes_since.isoformat()
+        conn = self._connect(region)
+        pages = self._pages(
+            conn.compute, f"/servers/detail?{urlencode(query)}", "servers", self._microversion(conn)
+        )
+        for page in pages:
+            yield from map(records.server, page)
+
+    def flavors(self, region: str) -> list:
+        conn = self._connect(region)
+        pages = self._pages(conn.compute, "/flavors/detail?is_public=None", "flavors")
+        return [records.flavor(item) for page in pages for item in page]
+
+    def images(self, region: str) -> list:
+        conn = self._connect(region)
+        pages = self._pages(conn.image, f"/images?limit={PAGE_SIZE}", "images")
+        return [records.image(item) for page in pages for item in page]
+
+    def networks(self, region: str) -> list:
+        conn = self._connect(region)
+        pages = self._pages(conn.network, f"/networks?limit={PAGE_SIZE}", "networks")
+        return [records.network(item) for page in pages for item in page]
+
+    def subnets(self, region: str) -> list:
+        conn = self._connect(region)
+        pages = self._pages(conn.network, f"/subnets?limit={PAGE_SIZE}", "subnets")
+        return [records.subnet(item) for page in pages for item in page]
+
+    def keypairs(self, region: str) -> list:
+        conn = self._connect(region)
+        return [
+            records.keypair(item) for item in self._get(conn.compute, "/os-keypairs")["keypairs"]
+        ]
+
+    def zones(self, region: str) -> list:
+        conn = self._connect(region)
+        body = self._get(conn.compute, "/os-availability-zone")
+        return [records.zone(item) for item in body.get("availabilityZoneInfo", [])]
+
+    def quota(self, region: str):
+        conn = self._connect(region)
+        return records.quota(self._get(conn.compute, "/limits")["limits"]["absolute"])
+
+    # Plumbing ----------------------------------------------------------------------------
+
+    def _connect(self, region: str | None):
+        if region not in self._connections:
+            url = self.cloud.auth_url
+            try:
+                with translated_errors():
+                    conn = openstack.connect(**self._config(region))
+                    conn.session.auth.get_access(conn.session)  # log in now: errors surface here
+            except Unavailable as exc:
+                cause = exc.__cause__
+                if isinstance(cause, ksa_exceptions.DiscoveryFailure):
+                    raise Unavailable(f"No Keystone v3 identity service at {url}") from cause
+                if isinstance(cause, ksa_exceptions.ConnectionError):
+                    raise Unavailable(
+                        f"Cannot connect to {url} ({type(cause).__name__})"
+                    ) from cause
+                raise
+            self._connections[region] = conn
+        return self._connections[region]
+
+    def _config(self, region: str | None) -> dict:
+        cloud = self.cloud
+        if cloud.application_credential_id:
+            auth_type = "v3applicationcredential"
+            auth = {
+                "application_credential_id": cloud.application_credential_id,
+                "application_credential_secret": cloud.application_credential_secret,
+            }
+        else:
+            auth_type = "password"
+            auth = {
+                "username": cloud.username,
+                "password": cloud.password,
+                "user_domain_name": cloud.user_domain_name or None,
+                "user_domain_id": cloud.user_domain_id or None,
+                "project_name": cloud.project_name or None,
+                "project_id": cloud.project_id or None,
+                "project_domain_name": cloud.project_domain_name or None,
+                "project_domain_id": cloud.project_domain_id or None,
+            }
+        auth["auth_url"] = cloud.auth_url
+        return {
+            "auth_type": auth_type,
+            "auth": {key: value for key, value in auth.items() if value is not None},
+            "region_name": region,
+            "interface": cloud.interface,
+            "verify": cloud.verify_tls,
+            "identity_api_version": "3",
+            "app_name": "perspective",
+            "api_timeout": API_TIMEOUT,
+            # Only this cloud's settings: not the machine's clouds.yaml or OS_* variables.
+            "load_yaml_config": False,
+            "load_envvars": False,
+        }
+
+    def _microversion(self, conn) -> str | None:
+        with translated_errors():
+            return sdk_utils.maximum_supported_microversion(conn.compute, COMPUTE_MICROVERSION)
+
+    def _get(self, adapter, url: str, microversion: str | None = None) -> dict:
+        with translated_errors():
+            response = adapter.get(url, microversion=microversion)
+            sdk_exceptions.raise_from_response(response)
+            return response.json()
+
+    def _pages(self, adapter, url: str, key: str, microversion: str | None = None) -> Iterator:
+        """The items of each page, following `<key>_links` (Nova, Neutron) or `next` (Glance)."""
+        while url:
+            body = self._get(adapter, url, microversion)
+            yield body.get(key, [])
+            url = _next_link(body, key)
+
+
+def _next_link(body: dict, key: str) -> str | None:
+    if body.get("next"):
+        return body["next"]
+    links = body.get(f"{key}_links") or []
+    return next((link["href"] for link in links if link.get("rel") == "next"), None)
+
+
+@contextmanager
+def translated_errors():
+    """openstacksdk's and keystoneauth's exceptions as the driver's typed errors."""
+    try:
+        yield
+    except ksa_exceptions.Unauthorized as exc:
+        raise AuthFailed("The cloud refused the credentials") from exc
+    except (ksa_exceptions.ConnectionError, ksa_exceptions.DiscoveryFailure) as exc:
+        raise Unavailable(f"Cannot reach the cloud: {type(exc).__name__}") from exc
+    except ksa_exceptions.EndpointNotFound as exc:
+        raise Unavailable(f"The cloud's catalog has no such endpoint: {exc}") from exc
+    except sdk_exceptions.HttpException as exc:
+        raise _http_error(exc) from exc
+    except ksa_exceptions.ClientException as exc:
+        raise DriverError(f"Cloud call failed: {type(exc).__name__}") from exc
+
+
+def _http_error(exc) -> DriverError:
+    status = exc.status_code or 0
+    message = f"{status}: {exc.details or exc.message}"
+    if status == 401:
+        return AuthFailed("The cloud refused the credentials")
+    if status == 404:
+        return NotFound(message)
+    if status == 409:
+        return Conflict(message)
+    if status == 429:
+        retry_after = exc.response.headers.get("Retry-After") if exc.response is not None else None
+        return RateLimited(message, retry_after=float(retry_after) if retry_after else None)
+    if status >= 500:
+        return Unavailable(message)
+    return DriverError(message)

@@ -1,0 +1,51 @@
+"""Records of inventory syncs, and the lease that keeps two syncs of a cloud from overlapping."""
+
+from django.db import models
+
+from .choices import SyncKind, SyncStatus
+
+
+class SyncRun(models.Model):
+    cloud = models.ForeignKey("inventory.Cloud", on_delete=models.CASCADE, related_name="sync_runs")
+    kind = models.CharField(max_length=16, choices=SyncKind)
+    status = models.CharField(max_length=16, choices=SyncStatus, default=SyncStatus.QUEUED)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    changes_since = models.DateTimeField(
+        null=True, blank=True, help_text="For an incremental sync: the time it asked changes from."
+    )
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        indexes = [
+            models.Index(fields=["cloud", "kind", "-queued_at"], name="clouds_syncrun_latest")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} sync of {self.cloud} ({self.status})"
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class CloudLock(models.Model):
+    """Who syncs a cloud now, until when. An expired lease is free: a crashed worker's lapses."""
+
+    cloud = models.OneToOneField(
+        "inventory.Cloud", on_delete=models.CASCADE, primary_key=True, related_name="lock"
+    )
+    holder = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"lock of {self.cloud}"

@@ -1,0 +1,47 @@
+"""What the admin, the commands and the demo ask of the clouds app."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apps.inventory.models import Cloud
+
+from . import clouds_yaml
+from .models import SyncRun
+from .tasks import sync_cloud
+
+
+def queue_sync(cloud, kind: str) -> SyncRun:
+    """Records a sync run and hands it to a worker."""
+    run = SyncRun.objects.create(cloud=cloud, kind=kind)
+    transaction.on_commit(lambda: sync_cloud.delay(run.id))
+    return run
+
+
+def import_clouds(text: str) -> list[tuple]:
+    """Creates or updates one Cloud per clouds.yaml entry; returns [(cloud, created)].
+
+    Every entry is validated before any is saved.
+    """
+    clouds = []
+    for name, fields in clouds_yaml.parse(text).items():
+        cloud = Cloud.objects.filter(name=name).first() or Cloud(name=name)
+        created = cloud._state.adding
+        for field, value in fields.items():
+            setattr(cloud, field, value)
+        try:
+            cloud.full_clean()
+        except ValidationError as exc:
+            raise clouds_yaml.CloudsYamlError(f"Cloud {name!r}: {_sentence(exc)}") from None
+        clouds.append((cloud, created))
+    with transaction.atomic():
+        for cloud, _ in clouds:
+            cloud.save()
+    return clouds
+
+
+def _sentence(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)

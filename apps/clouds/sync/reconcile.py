@@ -1,0 +1,113 @@
+"""Bring a table in line with a listing, in bulk: insert what is new, update what changed,
+leave alone what did not, and delete what a complete listing no longer has."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from apps.inventory.bulk import insert_rows
+from apps.inventory.models import stable_id
+
+DELETE_BATCH = 500
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.deleted += other.deleted
+        self.unchanged += other.unchanged
+
+
+@dataclass
+class Outcome:
+    counts: Counts
+    ids: dict[str, object] = field(default_factory=dict)  # real id -> public id, of the listing
+    changed: set = field(default_factory=set)  # public ids created or updated
+
+
+def reconcile(model, existing, scope: tuple[str, object], incoming: dict[str, dict], *, complete):
+    """Reconcile `existing` (the rows the listing covers) with `incoming` {real id: values}.
+
+    `scope` is (field, id) of the unique constraint with real_id, e.g. ("cloud", cloud.id);
+    new rows get a public id derived from it. Nothing is deleted unless `complete`.
+    """
+    fields = list(next(iter(incoming.values()))) if incoming else []
+    current = {row["real_id"]: row for row in existing.values("id", "real_id", *fields)}
+    outcome, writes = Outcome(Counts()), []
+    counts = outcome.counts
+    scope_field, scope_id = scope
+    kind = model._meta.model_name
+    for real_id, values in incoming.items():
+        row = current.get(real_id)
+        if row is None:
+            public_id = stable_id(scope_id, kind, real_id)
+            counts.created += 1
+        elif any(row[name] != value for name, value in values.items()):
+            public_id = row["id"]
+            counts.updated += 1
+        else:
+            outcome.ids[real_id] = row["id"]
+            counts.unchanged += 1
+            continue
+        outcome.ids[real_id] = public_id
+        outcome.changed.add(public_id)
+        writes.append(
+            model(id=public_id, real_id=real_id, **{f"{scope_field}_id": scope_id}, **values)
+        )
+    if writes:
+        model.objects.bulk_create(
+            writes,
+            update_conflicts=True,
+            unique_fields=[scope_field, "real_id"],
+            update_fields=[model._meta.get_field(name).name for name in fields],
+        )
+    if complete:
+        gone = [row["id"] for real_id, row in current.items() if real_id not in incoming]
+        delete_ids(model, gone)
+        counts.deleted = len(gone)
+    return outcome
+
+
+def delete_ids(model, ids: list) -> None:
+    for start in range(0, len(ids), DELETE_BATCH):
+        model.objects.filter(id__in=ids[start : start + DELETE_BATCH]).delete()
+
+
+def replace_children(model, parent_field: str, fields: tuple[str, ...], current, wanted) -> set:
+    """Make each parent's child rows (`wanted`: {parent id: set of value tuples}) so, writing
+    only for parents whose set differs from `current`. Returns the parents rewritten."""
+    stale = {parent for parent, rows in wanted.items() if current.get(parent, set()) != rows}
+    if not stale:
+        return stale
+    stale_list = list(stale)
+    for start in range(0, len(stale_list), DELETE_BATCH):
+        batch = stale_list[start : start + DELETE_BATCH]
+        model.objects.filter(**{f"{parent_field}__in": batch}).delete()
+    insert_rows(
+        model,
+        (parent_field, *fields),
+        [(parent, *row) for parent in stale for row in wanted[parent]],
+    )
+    return stale
+
+
+def grouped(rows: Iterable[tuple]) -> dict:
+    """{first value: set of tuples of the remaining values} from (parent, value, ...) rows."""
+    groups: dict = {}
+    for parent, *rest in rows:
+        groups.setdefault(parent, set()).add(tuple(rest))
+    return groups
+
+
+def count_child_changes(outcome: Outcome, rewritten: set) -> None:
+    """Parents whose own row was unchanged but whose children were rewritten were updated."""
+    moved = len(rewritten - outcome.changed)
+    outcome.counts.unchanged -= moved
+    outcome.counts.updated += moved
+    outcome.changed |= rewritten

@@ -1,0 +1,38 @@
+"""Celery tasks of the sync queue: run a recorded sync, and queue the syncs that are due."""
+
+from celery import shared_task
+from django.db import transaction
+
+from .choices import SyncStatus
+from .drivers.base import DriverError, RateLimited, Unavailable
+from .models import SyncRun
+from .schedule import due_runs
+from .sync.runner import run_sync
+
+MAX_ATTEMPTS = 4
+
+
+@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1)
+def sync_cloud(self, run_id: int) -> None:
+    """Runs a SyncRun; transient cloud errors are retried with backoff on the same run."""
+    run = SyncRun.objects.select_related("cloud").get(pk=run_id)
+    try:
+        run_sync(run)
+    except Unavailable as exc:
+        if run.attempts >= MAX_ATTEMPTS:
+            return
+        retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+        run.status = SyncStatus.QUEUED
+        run.save(update_fields=["status"])
+        raise self.retry(countdown=retry_after or 5 * 2**run.attempts, exc=exc) from exc
+    except DriverError:
+        return  # recorded on the run; retrying would not change the answer
+
+
+@shared_task
+def schedule_syncs() -> int:
+    """Queues every sync that is due (Celery beat calls this often)."""
+    runs = due_runs()
+    for run in runs:
+        transaction.on_commit(lambda run_id=run.id: sync_cloud.delay(run_id))
+    return len(runs)

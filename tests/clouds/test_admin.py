@@ -1,0 +1,39 @@
+import pytest
+from django.urls import reverse
+
+from apps.clouds.models import SyncRun
+from apps.inventory import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sync_runs_are_listed(admin_client):
+    cloud = factories.CloudFactory()
+    SyncRun.objects.create(cloud=cloud, kind="catalog", status="failed", error="boom")
+
+    page = admin_client.get(reverse("admin:clouds_syncrun_changelist"))
+
+    assert page.status_code == 200
+    assert "boom" in page.content.decode()
+
+
+def test_cloud_list_shows_the_last_sync_and_whether_it_worked(admin_client):
+    cloud = factories.CloudFactory(name="east")
+    run = SyncRun.objects.create(cloud=cloud, kind="changes", status="failed", error="503: down")
+    SyncRun.objects.filter(pk=run.pk).update(finished_at=run.queued_at)
+
+    page = admin_client.get(reverse("admin:inventory_cloud_changelist")).content.decode()
+
+    assert "FAILED" in page
+    assert "503: down" in page
+
+
+def test_sync_now_action_queues_runs(admin_client):
+    cloud = factories.CloudFactory()
+
+    admin_client.post(
+        reverse("admin:inventory_cloud_changelist"),
+        {"action": "sync_full", "_selected_action": [cloud.pk]},
+    )
+
+    assert sorted(SyncRun.objects.values_list("kind", flat=True)) == ["catalog", "instances"]

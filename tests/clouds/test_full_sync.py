@@ -1,0 +1,119 @@
+import openstack
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.inventory.choices import InstanceState
+from apps.inventory.models import (
+    AvailabilityZone,
+    Flavor,
+    Image,
+    Instance,
+    InstanceMetadata,
+    Keypair,
+    Network,
+    Project,
+    Quota,
+    Subnet,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=60, projects=1)]
+
+
+def test_first_sync_fills_every_model(sync, simulator):
+    catalog, instances = sync("catalog"), sync("instances")
+
+    assert (catalog.status, instances.status) == ("succeeded", "succeeded")
+    assert Project.objects.count() == 2
+    for model in (Flavor, Network, Subnet, Keypair, AvailabilityZone, Image, InstanceMetadata):
+        assert model.objects.exists(), model.__name__
+    assert Quota.objects.count() == 2
+    assert Instance.objects.count() == 60
+    assert instances.created == 60
+    assert Instance.networks.through.objects.exists()
+
+
+def test_a_cloud_with_two_regions_yields_two_projects(sync, cloud):
+    sync("catalog")
+
+    projects = Project.objects.order_by("region")
+    assert [(p.region, p.name) for p in projects] == [
+        ("RegionOne", "sim_RegionOne"),
+        ("RegionTwo", "sim_RegionTwo"),
+    ]
+    assert {p.metadata.get().value for p in projects} == {"RegionOne", "RegionTwo"}
+
+
+def test_instances_are_mapped_from_nova(sync, simulator):
+    sync("instances")
+    server = next(iter(simulator.simulator.cloud.regions["RegionOne"].servers.values()))
+
+    instance = Instance.objects.get(real_id=server.id)
+
+    assert instance.project.region == "RegionOne"
+    assert instance.name == server.name
+    assert instance.flavor.name == server.flavor.name
+    assert instance.metadata.count() == len(server.metadata)
+    assert instance.addresses
+
+
+def test_instances_booted_from_volume_have_no_image(sync, simulator):
+    sync("instances")
+
+    assert Instance.objects.filter(image=None).exists()
+    assert Instance.objects.exclude(image=None).exists()
+
+
+def test_second_sync_without_changes_writes_nothing(sync):
+    sync("catalog"), sync("instances")
+
+    with CaptureQueriesContext(connection) as queries:
+        catalog, instances = sync("catalog"), sync("instances")
+
+    inventory_writes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
+        and "inventory_" in q["sql"].split("(")[0]
+    ]
+    assert inventory_writes == []
+    assert (catalog.created, catalog.updated, catalog.deleted) == (0, 0, 0)
+    assert (instances.created, instances.updated, instances.deleted) == (0, 0, 0)
+    assert instances.unchanged == 60
+
+
+def test_public_ids_survive_a_resync(sync):
+    sync("instances")
+    before = dict(Instance.objects.values_list("real_id", "id"))
+
+    sync("instances")
+
+    assert dict(Instance.objects.values_list("real_id", "id")) == before
+
+
+def test_full_sync_picks_up_changes_behind_our_back(sync, simulator):
+    sync("instances")
+    control = simulator.control
+    created = control.create_server(name="new-one", region="RegionOne")
+    victim, renamed = list(Instance.objects.values_list("real_id", flat=True)[:2])
+    control.delete_server(victim)
+    control.update_server(renamed, name="renamed", status="SHUTOFF")
+
+    run = sync("instances")
+
+    assert (run.created, run.updated, run.deleted) == (1, 1, 1)
+    assert Instance.objects.filter(real_id=created["id"], name="new-one").exists()
+    assert not Instance.objects.filter(real_id=victim).exists()
+    assert Instance.objects.get(real_id=renamed).state == InstanceState.SHUTOFF
+
+
+def test_deleted_images_go_with_a_full_listing(sync, simulator):
+    sync("catalog")
+    glance = openstack.connect(**simulator.cloud_config("RegionOne")).image
+    image_id = next(glance.images()).id
+    glance.delete_image(image_id)
+
+    run = sync("catalog")
+
+    assert run.deleted >= 1
+    assert not Image.objects.filter(real_id=image_id).exists()

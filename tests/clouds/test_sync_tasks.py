@@ -1,0 +1,121 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.clouds.models import SyncRun
+from apps.clouds.schedule import due_runs
+from apps.clouds.tasks import MAX_ATTEMPTS, schedule_syncs, sync_cloud
+from apps.inventory import factories
+from apps.inventory.models import Instance
+
+pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=20, projects=1)]
+
+
+def test_the_task_runs_a_recorded_sync(cloud):
+    run = SyncRun.objects.create(cloud=cloud, kind="instances")
+
+    sync_cloud.apply(args=[run.id])
+
+    run.refresh_from_db()
+    assert run.status == "succeeded"
+    assert Instance.objects.count() == 20
+
+
+def test_a_transient_error_is_retried_on_the_same_run(cloud, simulator):
+    simulator.control.set_faults(services=["compute"], error_count=1, error_status=503)
+    run = SyncRun.objects.create(cloud=cloud, kind="instances")
+
+    sync_cloud.apply(args=[run.id])  # eager: the retry runs at once
+
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == ("succeeded", 2)
+    assert Instance.objects.count() == 20
+
+
+def test_a_cloud_that_stays_down_fails_after_the_last_attempt(cloud, simulator):
+    simulator.control.set_faults(down=["compute"])
+    run = SyncRun.objects.create(cloud=cloud, kind="instances")
+
+    sync_cloud.apply(args=[run.id])
+
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == ("failed", MAX_ATTEMPTS)
+    assert "503" in run.error
+
+
+def test_a_lasting_error_is_not_retried(cloud):
+    cloud.password = "wrong"
+    cloud.save()
+    run = SyncRun.objects.create(cloud=cloud, kind="catalog")
+
+    result = sync_cloud.apply(args=[run.id])
+
+    run.refresh_from_db()
+    assert result.state == "SUCCESS"
+    assert run.status == "failed"
+
+
+def test_task_arguments_carry_no_secret(cloud, django_capture_on_commit_callbacks, monkeypatch):
+    sent = []
+    monkeypatch.setattr(sync_cloud, "delay", lambda *args: sent.append(args))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_syncs()
+
+    assert sent
+    assert all(args == (run_id,) and isinstance(run_id, int) for args in sent for run_id in args)
+
+
+def test_every_kind_is_due_for_a_new_cloud(cloud):
+    runs = due_runs()
+
+    assert sorted(run.kind for run in runs) == ["catalog", "changes", "instances"]
+    assert all(run.status == "queued" for run in runs)
+
+
+def test_nothing_is_due_while_runs_are_queued(cloud):
+    due_runs()
+
+    assert due_runs() == []
+
+
+def test_a_kind_is_due_again_after_its_interval(cloud):
+    for run in due_runs():
+        run.status = "succeeded"
+        run.save()
+
+    later = timezone.now() + timedelta(seconds=cloud.changes_sync_seconds + 1)
+
+    assert [run.kind for run in due_runs(now=later)] == ["changes"]
+
+
+def test_a_failing_cloud_backs_off(cloud):
+    now = timezone.now()
+    for run in due_runs():
+        run.status = "failed"
+        run.save()
+
+    one_interval = now + timedelta(seconds=cloud.changes_sync_seconds + 1)
+    assert due_runs(now=one_interval) == []
+    two_intervals = now + timedelta(seconds=2 * cloud.changes_sync_seconds + 1)
+    assert [run.kind for run in due_runs(now=two_intervals)] == ["changes"]
+
+
+def test_a_run_lost_by_its_worker_is_failed_and_requeued(cloud):
+    lost = SyncRun.objects.create(cloud=cloud, kind="changes")
+    SyncRun.objects.filter(pk=lost.pk).update(queued_at=timezone.now() - timedelta(hours=2))
+
+    runs = due_runs()
+
+    lost.refresh_from_db()
+    assert (lost.status, lost.error) == ("failed", "Lost")
+    assert "changes" in [run.kind for run in runs]
+
+
+def test_disabled_clouds_are_not_synced(cloud):
+    cloud.enabled = False
+    cloud.save()
+    factories.CloudFactory(enabled=False)
+
+    assert due_runs() == []
