@@ -1,6 +1,6 @@
 """How long `seed_inventory --instances N` takes on a fresh database.
 
-    .venv/bin/python bench/seed_inventory.py [N]
+    .venv/bin/python -m bench.seed_inventory [N]
 
 Uses a new SQLite file in a temporary folder unless DATABASE_URL is set (then that database,
 which should be empty). Prints the seconds and the rate.

@@ -8,7 +8,7 @@ Starts ``python -m openstack_simulator`` in a subprocess and reports:
 - the time ``list(conn.compute.servers())`` takes for fewer servers, to show the cost of
   Resource objects.
 
-Run: .venv/bin/python bench/simulator_listing.py [--servers 100000] [--sdk-objects 5000]
+Run: .venv/bin/python -m bench.simulator_listing [--servers 100000] [--sdk-objects 5000]
 """
 
 import argparse
@@ -16,31 +16,16 @@ import http.client
 import itertools
 import json
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import openstack
 
+from openstack_simulator.testing import spawned_simulator
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = 1000
-
-
-def start_simulator(servers: int) -> tuple[subprocess.Popen, str, float]:
-    command = [sys.executable, "-m", "openstack_simulator", "--port", "0", "--delay", "0"]
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [*command, "--servers", str(servers)], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
-    banner = process.stdout.readline()
-    took = time.perf_counter() - started
-    found = re.search(r"listening on (http://\S+)", banner)
-    if not found:
-        process.kill()
-        raise SystemExit(f"the simulator did not start: {banner!r}")
-    return process, found[1], took
 
 
 def connect(base_url: str, region: str) -> openstack.connection.Connection:
@@ -116,8 +101,9 @@ def main() -> None:
     parser.add_argument("--sdk-objects", type=int, default=5_000)
     args = parser.parse_args()
 
-    process, base_url, startup = start_simulator(args.servers)
-    try:
+    started = time.perf_counter()
+    with spawned_simulator("--delay", "0", "--servers", str(args.servers)) as spawned:
+        startup, base_url = time.perf_counter() - started, spawned.base_url
         print(f"startup with {args.servers:,} servers: {startup:.2f} s (to the banner)")
         conns = [connect(base_url, region) for region in ("RegionOne", "RegionTwo")]
         token = conns[0].auth_token
@@ -138,10 +124,7 @@ def main() -> None:
             f"list(conn.compute.servers()) first {count:,}: {took:.2f} s "
             f"= {count / took:,.0f} servers/s"
         )
-        print(f"simulator resident memory: {resident_mib(process.pid):.0f} MiB")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        print(f"simulator resident memory: {resident_mib(spawned.pid):.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,8 @@
-"""Running the simulator inside tests."""
+"""Running the simulator inside tests and benchmarks."""
 
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -88,3 +91,26 @@ def _describe(simulator: Simulator) -> RunningSimulator:
         application_credential_secret=credential.secret,
         control=SimulatorControl(simulator.base_url),
     )
+
+
+@dataclass
+class SpawnedSimulator:
+    base_url: str
+    pid: int
+
+
+@contextmanager
+def spawned_simulator(*arguments: str) -> Iterator[SpawnedSimulator]:
+    """``python -m openstack_simulator --port 0 ARGUMENTS`` in its own process (so that it does
+    not share the caller's interpreter lock), stopped on exit."""
+    command = [sys.executable, "-m", "openstack_simulator", "--port", "0", *arguments]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
+    try:
+        banner = process.stdout.readline()
+        found = re.search(r"listening on (http://\S+)", banner)
+        if not found:
+            raise RuntimeError(f"the simulator did not start: {banner!r}")
+        yield SpawnedSimulator(found[1], process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -8,7 +8,7 @@ from apps.inventory.models import Cloud
 
 from .choices import SyncKind, SyncStatus
 from .models import SyncRun
-from .services import queue_sync
+from .services import queue_syncs
 
 
 @admin.register(SyncRun)
@@ -70,5 +70,5 @@ class CloudWithSyncAdmin(CloudAdmin):
         self._queue(request, queryset, [SyncKind.CHANGES])
 
     def _queue(self, request, clouds, kinds):
-        runs = [queue_sync(cloud, kind) for cloud in clouds for kind in kinds]
+        runs = [run for cloud in clouds for run in queue_syncs(cloud, kinds)]
         self.message_user(request, f"Queued {len(runs)} sync run(s).", messages.SUCCESS)

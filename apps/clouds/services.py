@@ -1,5 +1,6 @@
 """What the admin, the commands and the demo ask of the clouds app."""
 
+from celery import chain
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -10,11 +11,12 @@ from .models import SyncRun
 from .tasks import sync_cloud
 
 
-def queue_sync(cloud, kind: str) -> SyncRun:
-    """Records a sync run and hands it to a worker."""
-    run = SyncRun.objects.create(cloud=cloud, kind=kind)
-    transaction.on_commit(lambda: sync_cloud.delay(run.id))
-    return run
+def queue_syncs(cloud, kinds: list[str]) -> list[SyncRun]:
+    """Records sync runs and hands them to a worker, to run one after the other."""
+    runs = [SyncRun.objects.create(cloud=cloud, kind=kind) for kind in kinds]
+    work = chain(*(sync_cloud.si(run.id) for run in runs))
+    transaction.on_commit(work.delay)
+    return runs
 
 
 def import_clouds(text: str) -> list[tuple]:

@@ -1,33 +1,117 @@
 """Fast bulk writes for large inventories (seeding, sync).
 
-Django's bulk_create builds a model object per row and compiles SQL per batch; for the
-hundreds of thousands of small rows of metadata and links that cost dominates. These helpers
-take plain tuples, convert each value with its field (so every backend gets what it expects)
-and hand them to the driver's executemany.
+Django's bulk_create builds a model object per row, compiles SQL per batch and converts every
+value through its field; for tens of thousands of rows that costs more than the database.
+These helpers take plain tuples, convert each column with one converter chosen up front, and
+send them as multi-row INSERT statements. The SQL they write is the same on SQLite and
+PostgreSQL (ON CONFLICT ... DO UPDATE needs SQLite 3.24).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
-from django.db import connection
+from django.db import connection, models
+
+# Values per statement: under SQLite's default limit of variables (32766) and PostgreSQL's 65535.
+MAX_PARAMETERS = 30000
+
+# Field classes (exactly these, not subclasses with their own conversion) whose Python values
+# the database drivers take as they are.
+_PLAIN = frozenset(
+    {
+        models.CharField,
+        models.SlugField,
+        models.TextField,
+        models.IntegerField,
+        models.BigIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.BooleanField,
+    }
+)
 
 
 def insert_rows(model, field_names: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """INSERT rows of values, in the order of `field_names`, into the model's table."""
+    """INSERT rows of values, in the order of `field_names`, into the model's table.
+
+    Columns not named get their field's default (as Django would insert it).
+    """
+    fields, defaulted = _fields(model, field_names)
+    return _write(model, fields, defaulted, rows)
+
+
+def upsert_rows(
+    model, field_names: Sequence[str], rows: Iterable[Sequence], unique: Sequence[str]
+) -> int:
+    """INSERT rows, or UPDATE the other columns of the row with the same `unique` values."""
+    fields, defaulted = _fields(model, field_names)
+    quote = connection.ops.quote_name
+    conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique)
+    unique_columns = {model._meta.get_field(name).column for name in unique}
+    updates = ", ".join(
+        f"{quote(f.column)} = excluded.{quote(f.column)}"
+        for f in fields
+        if f.column not in unique_columns and not f.primary_key
+    )
+    suffix = f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    return _write(model, fields, defaulted, rows, suffix)
+
+
+def _fields(model, field_names: Sequence[str]) -> tuple[list[models.Field], list[models.Field]]:
+    """The named fields, and the model's other columns (their defaults are inserted)."""
     fields = [model._meta.get_field(name) for name in field_names]
+    named = {field.column for field in fields}
+    defaulted = [
+        field
+        for field in model._meta.concrete_fields
+        if field.column not in named and not field.primary_key
+    ]
+    return fields, defaulted
+
+
+def _write(model, fields, defaulted, rows: Iterable[Sequence], suffix: str = "") -> int:
+    """Multi-row INSERT statements of up to MAX_PARAMETERS values each."""
+    columns = fields + defaulted
+    converters = [_converter(field) for field in columns]
+    prepared = [
+        convert(value)
+        for row in rows
+        for convert, value in zip(
+            converters, (*row, *(field.get_default() for field in defaulted)), strict=True
+        )
+    ]
     quote = connection.ops.quote_name
     # Identifiers come from the model and are quoted; values are bound as parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
+        quote(model._meta.db_table), ", ".join(quote(field.column) for field in columns)
     )
-    prepared = [
-        tuple(
-            field.get_db_prep_save(value, connection)
-            for field, value in zip(fields, row, strict=True)
-        )
-        for row in rows
-    ]
+    row_sql = "({})".format(", ".join(["%s"] * len(columns)))
+    step = MAX_PARAMETERS // len(columns) * len(columns)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
-    return len(prepared)
+        for start in range(0, len(prepared), step):
+            chunk = prepared[start : start + step]
+            cursor.execute(
+                head + ", ".join([row_sql] * (len(chunk) // len(columns))) + suffix, chunk
+            )
+    return len(prepared) // len(columns)
+
+
+def _converter(field: models.Field) -> Callable:
+    """What turns a Python value of `field` into what the database driver takes."""
+    target = field.target_field if field.is_relation else field
+    kind = type(target)
+    if kind in _PLAIN:
+        return _same
+    if kind is models.UUIDField:
+        return _same if connection.features.has_native_uuid_field else _uuid_hex
+    if kind is models.DateTimeField and connection.vendor == "postgresql":
+        return _same  # psycopg adapts aware datetimes itself
+    return partial(target.get_db_prep_save, connection=connection)
+
+
+def _same(value):
+    return value
+
+
+def _uuid_hex(value):
+    return None if value is None else value.hex

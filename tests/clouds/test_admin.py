@@ -1,8 +1,10 @@
 import pytest
+from celery import current_app
 from django.urls import reverse
 
 from apps.clouds.models import SyncRun
 from apps.inventory import factories
+from apps.inventory.models import Instance
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +39,27 @@ def test_sync_now_action_queues_runs(admin_client):
     )
 
     assert sorted(SyncRun.objects.values_list("kind", flat=True)) == ["catalog", "instances"]
+
+
+@pytest.fixture
+def eager_celery():
+    conf = current_app.conf
+    conf.update(task_always_eager=True)
+    yield
+    conf.update(task_always_eager=False)
+
+
+@pytest.mark.simulator(servers=10, projects=1)
+@pytest.mark.usefixtures("eager_celery")
+def test_sync_now_runs_the_catalog_then_the_instances(
+    admin_client, cloud, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:inventory_cloud_changelist"),
+            {"action": "sync_full", "_selected_action": [cloud.pk]},
+        )
+
+    runs = SyncRun.objects.order_by("queued_at").values_list("kind", "status")
+    assert list(runs) == [("catalog", "succeeded"), ("instances", "succeeded")]
+    assert Instance.objects.count() == 10

@@ -42,7 +42,10 @@ def _sync_project(cloud, project, records, images, *, complete: bool) -> Counts:
     present = [r for r in records if not r.is_deleted]
     resolve = _Resolver(project, images)
     incoming = {r.real_id: resolve.values(r) for r in present}
-    existing = Instance.objects.filter(project=project, real_id__isnull=False)
+    if complete:
+        existing = Instance.objects.filter(project=project, real_id__isnull=False)
+    else:  # only the rows of the changes, by the (cloud, real id) index: cost follows changes
+        existing = Instance.objects.filter(cloud=cloud, real_id__in=list(incoming))
     outcome = reconcile(Instance, existing, ("cloud", cloud.id), incoming, complete=complete)
     _sync_children(outcome, present, resolve, complete)
     counts.add(outcome.counts)

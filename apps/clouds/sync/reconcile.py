@@ -4,7 +4,7 @@ leave alone what did not, and delete what a complete listing no longer has."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from apps.inventory.bulk import insert_rows
+from apps.inventory.bulk import insert_rows, upsert_rows
 from apps.inventory.models import stable_id
 
 DELETE_BATCH = 500
@@ -57,16 +57,8 @@ def reconcile(model, existing, scope: tuple[str, object], incoming: dict[str, di
             continue
         outcome.ids[real_id] = public_id
         outcome.changed.add(public_id)
-        writes.append(
-            model(id=public_id, real_id=real_id, **{f"{scope_field}_id": scope_id}, **values)
-        )
-    if writes:
-        model.objects.bulk_create(
-            writes,
-            update_conflicts=True,
-            unique_fields=[scope_field, "real_id"],
-            update_fields=[model._meta.get_field(name).name for name in fields],
-        )
+        writes.append((public_id, real_id, scope_id, *values.values()))
+    upsert_rows(model, ["id", "real_id", scope_field, *fields], writes, [scope_field, "real_id"])
     if complete:
         gone = [row["id"] for real_id, row in current.items() if real_id not in incoming]
         delete_ids(model, gone)

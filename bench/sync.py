@@ -1,0 +1,153 @@
+"""Inventory sync against the OpenStack simulator (run in its own process).
+
+For N servers (default 10,000): the floor (every page of servers read as JSON through
+openstacksdk's adapter), the first full sync (catalog and instances), a re-sync with no change
+(and the rows it wrote), then an incremental sync after 10 servers changed. --big adds the
+incremental sync on a second, bigger inventory (default 100,000) to compare.
+
+Run: .venv/bin/python -m bench.sync [--servers 10000] [--big 100000]
+SQLite file in a temporary folder, or PostgreSQL when DATABASE_URL is set (the bench creates and
+drops a database `perspective_sync_bench` on that server).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perspective.settings")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("PERSPECTIVE_VAR_DIR", tempfile.mkdtemp(prefix="perspective-bench-"))
+
+BENCH_DB = "perspective_sync_bench"
+
+
+def use_fresh_postgres_database() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + BENCH_DB
+
+
+def timed(function, *args):
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--servers", type=int, default=10_000)
+    parser.add_argument("--big", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    use_fresh_postgres_database()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor}; {args.servers:,} servers in 2 regions")
+    small = bench_cloud("small", args.servers, args.repeat, report_full=True)
+    if args.big:
+        big = bench_cloud("big", args.big, args.repeat, report_full=False)
+        print(
+            f"incremental sync, 10 changes: {small * 1000:.0f} ms on {args.servers:,} instances, "
+            f"{big * 1000:.0f} ms on {args.big:,} (ratio {big / small:.2f})"
+        )
+
+
+def bench_cloud(name: str, servers: int, repeat: int, *, report_full: bool) -> float:
+    """Syncs a new simulated cloud of `servers` servers; returns the incremental sync's median."""
+    from apps.clouds.models import SyncRun
+    from apps.clouds.sync.runner import run_sync
+    from apps.inventory.models import Cloud, Instance
+    from openstack_simulator import SimulatorControl
+    from openstack_simulator.testing import spawned_simulator
+
+    arguments = ("--servers", str(servers), "--projects", "1", "--delay", "0")
+    with spawned_simulator(*arguments) as simulator:
+        cloud = Cloud.objects.create(
+            name=name,
+            auth_url=f"{simulator.base_url}/v3",
+            username="admin",
+            password="simulator",
+            project_name="admin",
+        )
+        floor = fetch_floor(cloud)  # also warms the simulator's cache of server JSON
+        floor = min(floor, fetch_floor(cloud))
+
+        def sync(kind):
+            run = SyncRun.objects.create(cloud=cloud, kind=kind)
+            return run_sync(run)
+
+        _, took_catalog = timed(sync, "catalog")
+        instances, took_instances = timed(sync, "instances")
+        if report_full:
+            total = took_catalog + took_instances
+            print(f"floor, every page of servers as JSON: {floor:.2f} s")
+            print(
+                f"first full sync: {total:.2f} s (catalog {took_catalog:.2f} s, instances "
+                f"{took_instances:.2f} s; {instances.created:,} instances created) = "
+                f"{total / floor:.1f}x the floor, {servers / total:,.0f} instances/s"
+            )
+            resyncs = [timed(sync, "instances") for _ in range(repeat)]
+            written = sum(r.created + r.updated + r.deleted for r, _ in resyncs)
+            print(
+                f"re-sync, no change: median {statistics.median(t for _, t in resyncs):.2f} s, "
+                f"{written} rows written"
+            )
+        control = SimulatorControl(simulator.base_url)
+        changes = []
+        for round_number in range(repeat):
+            real_ids = Instance.objects.filter(cloud=cloud).values_list("real_id", flat=True)
+            for real_id in real_ids[round_number * 10 : round_number * 10 + 10]:
+                control.update_server(real_id, name=f"changed-{round_number}-{real_id[:8]}")
+            run, took = timed(sync, "changes")
+            assert run.updated == 10, run
+            changes.append(took)
+        median = statistics.median(changes)
+        print(f"incremental sync, 10 changes on {servers:,} instances: {median * 1000:.0f} ms")
+        return median
+
+
+def fetch_floor(cloud) -> float:
+    """Seconds to read every page of servers of every region as JSON, and nothing else."""
+    import openstack
+
+    from apps.clouds.drivers.openstack import COMPUTE_MICROVERSION
+
+    started = time.perf_counter()
+    for region in ("RegionOne", "RegionTwo"):
+        conn = openstack.connect(
+            auth_url=cloud.auth_url,
+            username=cloud.username,
+            password=cloud.password,
+            project_name=cloud.project_name,
+            user_domain_name="Default",
+            project_domain_name="Default",
+            region_name=region,
+            load_yaml_config=False,
+            load_envvars=False,
+        )
+        url = "/servers/detail?limit=1000"
+        while url:
+            body = conn.compute.get(url, microversion=COMPUTE_MICROVERSION).json()
+            links = body.get("servers_links") or []
+            url = next((link["href"] for link in links if link["rel"] == "next"), None)
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    sys.exit(main())
