@@ -128,8 +128,10 @@ def _servers_page(request: Request) -> tuple[list[Server], bool]:
     max_limit = request.cloud.options.max_limit
     limit = min(request.int_arg("limit", max_limit) or 0, max_limit)
     marker = request.arg("marker")
+    since = _time_arg(request, "changes-since")
+    keep = _server_filter(request, since)
     try:
-        page = region_of(request).newest_first(_server_filter(request), marker, limit)
+        page = region_of(request).newest_first(keep, marker, limit, since)
     except KeyError:
         raise ApiError(400, f"marker [{marker}] not found") from None
     return page, bool(page) and len(page) == limit
@@ -144,8 +146,7 @@ def _links_json(request: Request, path: str, page: list[Server], more: bool) -> 
 Check = Callable[[Server], bool]
 
 
-def _server_filter(request: Request) -> Check:
-    since = _time_arg(request, "changes-since")
+def _server_filter(request: Request, since: float | None) -> Check:
     before = _time_arg(request, "changes-before") if request.microversion >= (2, 66) else None
     statuses = {value.upper() for value in request.query.get("status", [])}
     checks: list[Check] = []

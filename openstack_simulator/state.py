@@ -1,6 +1,8 @@
 """The resources of one simulated region (one Nova, Glance and Neutron)."""
 
 import ipaddress
+import math
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,10 +148,54 @@ class Server:
     # The JSON of the last view served, and the (endpoint, microversion) it was made for.
     cache_key: tuple[str, tuple[int, int]] | None = None
     cache: bytes | None = None
+    # The change log of its region, which it joins on each change.
+    changes: "ChangeLog | None" = None
 
     def changed(self, now: float) -> None:
         self.updated = now
         self.cache = None
+        if self.changes is not None:
+            self.changes.record(self)
+
+
+class ChangeLog:
+    """The servers of a region stamped at runtime, in order of their last change, so that a
+    changes-since listing reads only them (Nova has an index on updated_at).
+
+    Generated servers, stamped before the log was opened, stay out of it until they change:
+    ``settled`` is the newest of their stamps, so only a later ``since`` can be answered
+    here. Stamps may arrive out of order (a task step is stamped when it fell due), so each
+    entry keeps the newest stamp recorded so far: every entry before it is no newer."""
+
+    def __init__(self) -> None:
+        self.opened = time.time()
+        self.settled = -math.inf
+        self._newest = -math.inf
+        self._entries: dict[str, tuple[float, Server]] = {}
+
+    def add(self, server: Server) -> None:
+        server.changes = self
+        if server.updated < self.opened:
+            self.settled = max(self.settled, server.updated)
+        else:
+            self.record(server)
+
+    def record(self, server: Server) -> None:
+        self._newest = max(self._newest, server.updated)
+        self._entries.pop(server.id, None)
+        self._entries[server.id] = (self._newest, server)
+
+    def since(self, since: float) -> list[Server] | None:
+        """The servers that may have been stamped at ``since`` or later (a superset), or None
+        when generated servers may be among them."""
+        if since <= self.settled:
+            return None
+        found = []
+        for newest, server in reversed(self._entries.values()):
+            if newest < since:
+                break
+            found.append(server)
+        return found
 
 
 def port_addresses(network: Network, mac: str, kind: str = "fixed") -> list[dict[str, Any]]:
@@ -182,26 +228,44 @@ class Region:
         self.servers: dict[str, Server] = {}
         self._order: list[Server] = []
         self._position: dict[str, int] = {}
+        self.changes = ChangeLog()
 
     def add_server(self, server: Server) -> None:
         self.servers[server.id] = server
         self._position[server.id] = len(self._order)
         self._order.append(server)
+        self.changes.add(server)
 
     def live_server(self, server_id: str) -> Server | None:
         server = self.servers.get(server_id)
         return None if server is None or server.deleted else server
 
     def newest_first(
-        self, keep: Callable[[Server], bool], marker: str | None, limit: int
+        self,
+        keep: Callable[[Server], bool],
+        marker: str | None,
+        limit: int,
+        since: float | None = None,
     ) -> list[Server]:
         """Up to ``limit`` servers that ``keep`` accepts, newest first, after ``marker``.
+        With ``since``, ``keep`` must reject the servers changed before it: the candidates
+        may then come from the change log alone.
 
         Raises KeyError for an unknown marker."""
-        start = self._position[marker] - 1 if marker else len(self._order) - 1
+        end = self._position[marker] if marker else len(self._order)
+        changed = None if since is None else self.changes.since(since)
+        if changed is None:
+            return self._scan(keep, end, limit)
+        position = self._position
+        page = [server for server in changed if position[server.id] < end and keep(server)]
+        page.sort(key=lambda server: position[server.id], reverse=True)
+        return page[:limit]
+
+    def _scan(self, keep: Callable[[Server], bool], end: int, limit: int) -> list[Server]:
+        """Up to ``limit`` servers that ``keep`` accepts, from position ``end`` backwards."""
         page: list[Server] = []
         order = self._order
-        for index in range(start, -1, -1):
+        for index in range(end - 1, -1, -1):
             if len(page) >= limit:
                 break
             server = order[index]

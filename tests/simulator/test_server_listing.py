@@ -1,9 +1,13 @@
 import json
+import time
 import urllib.request
 from datetime import UTC, datetime
 
 import openstack.exceptions
 import pytest
+
+from openstack_simulator.cloud import Cloud
+from openstack_simulator.options import Options
 
 
 def _detail(conn, query: str = "", microversion: str = "2.79") -> dict:
@@ -142,6 +146,53 @@ def test_sdk_changes_since_query(conn):
     conn.compute.delete_server(server)
     (deleted,) = conn.compute.servers(changes_since=since, all_projects=True)
     assert (deleted.id, deleted.status) == (server.id, "DELETED")
+
+
+def _pages(conn, query: str) -> tuple[int, list[dict]]:
+    """Every server of a listing, following its servers_links; and the number of pages."""
+    body = _detail(conn, query)
+    pages, servers = 1, body["servers"]
+    while "servers_links" in body:
+        assert pages < 50, "the next links never end"
+        (link,) = body["servers_links"]
+        body = conn.compute.get(link["href"], microversion="2.79").json()
+        pages, servers = pages + 1, servers + body["servers"]
+    return pages, servers
+
+
+@pytest.mark.simulator(servers=30, regions=["RegionOne"], max_limit=2)
+def test_changes_since_pages_through_the_changed_servers_alone(simulator, conn):
+    since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    _, generated = _pages(conn, "all_tenants=1")
+    renamed = [generated[index]["id"] for index in (3, 12, 25)]
+    for server_id in renamed:
+        simulator.control.update_server(server_id, name="renamed")
+    deleted = generated[7]["id"]
+    simulator.control.delete_server(deleted)
+    created = simulator.control.create_server()["id"]
+    pages, changed = _pages(conn, f"all_tenants=1&changes-since={since}")
+    assert [s["id"] for s in changed] == [created, renamed[0], deleted, *renamed[1:]]
+    assert pages == 3
+    assert changed[2]["status"] == "DELETED"
+    # A since before the generated data makes the simulator scan every server.
+    _, everything = _pages(conn, "all_tenants=1&changes-since=2000-01-01T00:00:00Z")
+    assert len(everything) == 31
+    assert changed == [s for s in everything if s["updated"] >= since]
+    _, named = _pages(conn, f"all_tenants=1&changes-since={since}&name=renamed")
+    assert [s["id"] for s in named] == renamed
+
+
+def test_changes_since_finds_a_server_stamped_before_a_later_recorded_change():
+    """A task step is stamped with the time it fell due, which may precede the stamp of a
+    change made before the step ran."""
+    region = Cloud(Options(servers=10, regions=("RegionOne",))).regions["RegionOne"]
+    first, second = list(region.servers.values())[:2]
+    now = time.time()
+    first.changed(now + 10)
+    second.changed(now + 5)
+    since = now + 7
+    with_log = region.newest_first(lambda s: s.updated >= since, None, 10, since)
+    assert with_log == region.newest_first(lambda s: s.updated >= since, None, 10) == [first]
 
 
 def test_filters_by_status_and_name(conn):
