@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "apps.inventory",
     "apps.clouds",
@@ -89,9 +90,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -193,3 +193,10 @@ LOGGING = {
 # POST /query: statement time limit (milliseconds) and most rows per result.
 QUERY_TIME_LIMIT_MS = env.int("QUERY_TIME_LIMIT_MS", default=5000)
 QUERY_MAX_ROWS = env.int("QUERY_MAX_ROWS", default=10000)
+
+# Batch actions: cloud calls in flight per cloud (across all workers), and following accepted
+# calls to their end state (poll interval, time limit), confirming resizes on the way.
+ACTIONS_MAX_IN_FLIGHT = env.int("ACTIONS_MAX_IN_FLIGHT", default=8)
+ACTIONS_POLL_SECONDS = env.float("ACTIONS_POLL_SECONDS", default=5.0)
+ACTIONS_FOLLOW_SECONDS = env.int("ACTIONS_FOLLOW_SECONDS", default=1800)
+ACTIONS_CONFIRM_RESIZE = env.bool("ACTIONS_CONFIRM_RESIZE", default=True)

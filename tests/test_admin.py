@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from apps.inventory import factories
-from apps.inventory.models import Cloud
+from apps.inventory.models import Cloud, Grant
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ METADATA_MODELS = {"instancemetadata", "imagemetadata", "projectmetadata"}
 
 
 @pytest.fixture
-def inventory():
+def inventory(admin_user):
     instance = factories.InstanceFactory()
     factories.InstanceMetadataFactory(instance=instance)
     factories.SubnetFactory(network__project=instance.project)
@@ -22,6 +22,7 @@ def inventory():
     factories.QuotaFactory(project=instance.project)
     factories.ProjectMetadataFactory(project=instance.project)
     factories.ImageMetadataFactory(image=instance.image)
+    Grant.objects.create(user=admin_user, project=instance.project)
     return instance
 
 

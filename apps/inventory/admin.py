@@ -8,6 +8,7 @@ from .models import (
     AvailabilityZone,
     Cloud,
     Flavor,
+    Grant,
     Image,
     ImageMetadata,
     Instance,
@@ -168,3 +169,11 @@ class ImageAdmin(InventoryAdmin):
     list_filter = ("state", "cloud", "projects")
     list_select_related = ("cloud",)
     inlines = (ImageMetadataInline,)
+
+
+@admin.register(Grant)
+class GrantAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "user", "group", "role", "project", "cloud", "created_at")
+    list_filter = ("role", "cloud", "project")
+    search_fields = ("user__username", "group__name", "project__name", "cloud__name")
+    raw_id_fields = ("user",)

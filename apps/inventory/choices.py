@@ -41,3 +41,8 @@ class ImageState(models.TextChoices):
     SAVED = "saved"
     DELETING = "deleting"
     ERROR = "error"
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer (GET endpoints and /query)"
+    OPERATOR = "operator", "Operator (also every batch action)"

@@ -1,6 +1,7 @@
 from .base import stable_id
 from .clouds import Cloud, Project, ProjectMetadata
 from .compute import AvailabilityZone, Flavor, Instance, InstanceMetadata, Keypair
+from .grants import Grant
 from .images import Image, ImageMetadata
 from .networks import Network, Subnet
 from .quotas import RESOURCES, Quota
@@ -10,6 +11,7 @@ __all__ = [
     "AvailabilityZone",
     "Cloud",
     "Flavor",
+    "Grant",
     "Image",
     "ImageMetadata",
     "Instance",

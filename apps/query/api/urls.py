@@ -1,3 +1,5 @@
 from django.urls import path
 
-urlpatterns: list[path] = []
+from . import views
+
+urlpatterns = [path("query", views.QueryView.as_view(), name="query")]

@@ -1,0 +1,50 @@
+"""POST /query: read-only SQL over the inventory (engine.py does the work)."""
+
+import json
+import math
+
+from django.http import HttpResponse
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.views import APIView
+
+from ..engine import run_queries
+from .serializers import query_requests
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class BodyTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = f"The request body is larger than {MAX_BODY_BYTES} bytes"
+
+
+class QueryView(APIView):
+    def post(self, request):
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(
+            request.body
+        ) > MAX_BODY_BYTES:
+            raise BodyTooLarge
+        results = run_queries(query_requests(request.data))
+        body = _json([result.as_wire() for result in results])
+        return HttpResponse(body, content_type="application/json")
+
+
+def _json(payload) -> str:
+    """Rendered in one call of the C encoder (results can hold 10,000 rows); an infinite
+    number, which JSON cannot hold, becomes null."""
+    try:
+        return json.dumps(payload, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(payload), allow_nan=False)
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value

@@ -1,0 +1,267 @@
+"""The tables POST /query exposes: names, columns (in the order `*` returns them) and types.
+
+Each table is a database view over the inventory (see schema.py, which renders the views from
+this catalog) named with VIEW_PREFIX, so that user SQL naming `instances` is rewritten onto
+`query_instances` and nothing else in the database can be named. To expose a new table, add a
+Table here and a migration that calls schema.create_views with its name (and depends on the
+migration that creates what the view reads).
+
+`project_column` names the column that says which project a row belongs to, for restricting
+queries to some projects: rewrite.source() is where each table reference is made, the place to
+read a filtered subquery of the view instead.
+"""
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+VIEW_PREFIX = "query_"
+
+
+class Kind(Enum):
+    """How a column is stored, which decides how its view renders it."""
+
+    UUID = "uuid"  # a UUIDField, shown in the canonical dashed lower-case form
+    STRING = "string"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    TIMESTAMP = "timestamp"  # ISO 8601 with offset, as a string
+    LINES = "lines"  # a JSON list of strings, joined with newlines
+    USAGE = "usage"  # a quota's "used/limit" from two integer columns
+
+
+# The type columns() declares, where it is not the kind's own name.
+_DECLARED = {Kind.UUID: "string", Kind.LINES: "string", Kind.USAGE: "string"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    source: str | tuple[str, str]  # SQL over the view's FROM; two columns for USAGE
+    # Looked up by an index; a UUID column so marked gets an index on its text form.
+    indexed: bool = False
+
+    @property
+    def type(self) -> str:
+        return _DECLARED.get(self.kind, self.kind.value)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    source: str  # the FROM clause of the view, over the inventory's tables
+    columns: tuple[Column, ...]
+    # The column holding the project id, for per-project access; None: not per project.
+    project_column: str | None = None
+    description: str = ""
+    column_names: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "column_names", tuple(c.name for c in self.columns))
+
+    @property
+    def view(self) -> str:
+        return VIEW_PREFIX + self.name
+
+    def column(self, name: str) -> Column:
+        return self.columns[self.column_names.index(name)]
+
+
+def _col(name, kind, source=None, indexed=False):
+    return Column(name, kind, source or name, indexed)
+
+
+TEXT, INT, BOOL, ID, TIME = Kind.STRING, Kind.INTEGER, Kind.BOOLEAN, Kind.UUID, Kind.TIMESTAMP
+_WITH_CLOUD = "{table} x LEFT JOIN inventory_cloud c ON c.id = x.cloud_id"
+
+TABLES: dict[str, Table] = {
+    table.name: table
+    for table in (
+        Table(
+            "instances",
+            _WITH_CLOUD.format(table="inventory_instance"),
+            (
+                _col("id", ID, "x.id", indexed=True),
+                _col("real_id", TEXT, "x.real_id"),
+                _col("name", TEXT, "x.name", indexed=True),
+                _col("cloud_id", TEXT, "c.name"),
+                _col("cloud_type", TEXT, "c.type"),
+                _col("project_id", ID, "x.project_id", indexed=True),
+                _col("flavor_id", ID, "x.flavor_id"),
+                _col("image_id", ID, "x.image_id"),
+                _col("state", TEXT, "x.state", indexed=True),
+                _col("last_updated", TIME, "x.last_updated"),
+                _col("created", TIME, "x.created"),
+                _col("availability_zone", TEXT, "x.availability_zone"),
+                _col("addresses", Kind.LINES, "x.addresses"),
+                _col("fqdn", TEXT, "x.fqdn"),
+            ),
+            project_column="project_id",
+        ),
+        Table(
+            "instance_metadata",
+            "inventory_instancemetadata x",
+            (
+                _col("instance_id", ID, "x.instance_id", indexed=True),
+                _col("key", TEXT, "x.key"),
+                _col("value", TEXT, "x.value"),
+            ),
+        ),
+        Table(
+            "instance_networks",
+            "inventory_instance_networks x",
+            (
+                _col("instance_id", ID, "x.instance_id", indexed=True),
+                _col("network_id", ID, "x.network_id"),
+            ),
+        ),
+        Table(
+            "images",
+            _WITH_CLOUD.format(table="inventory_image"),
+            (
+                _col("id", ID, "x.id", indexed=True),
+                _col("real_id", TEXT, "x.real_id"),
+                _col("name", TEXT, "x.name", indexed=True),
+                _col("cloud_id", TEXT, "c.name"),
+                _col("cloud_type", TEXT, "c.type"),
+                _col("created", TIME, "x.created"),
+                _col("last_updated", TIME, "x.last_updated"),
+                _col("state", TEXT, "x.state", indexed=True),
+                _col("checksum", TEXT, "x.checksum"),
+            ),
+        ),
+        Table(
+            "image_metadata",
+            "inventory_imagemetadata x",
+            (
+                _col("image_id", ID, "x.image_id", indexed=True),
+                _col("key", TEXT, "x.key"),
+                _col("value", TEXT, "x.value"),
+            ),
+        ),
+        Table(
+            "project_images",
+            "inventory_image_projects x",
+            (_col("project_id", ID, "x.project_id"), _col("image_id", ID, "x.image_id")),
+            project_column="project_id",
+        ),
+        Table(
+            "projects",
+            _WITH_CLOUD.format(table="inventory_project"),
+            (
+                _col("id", ID, "x.id", indexed=True),
+                _col("name", TEXT, "x.name", indexed=True),
+                _col("cloud_id", TEXT, "c.name"),
+                _col("cloud_type", TEXT, "c.type"),
+                _col("last_updated", TIME, "x.last_updated"),
+            ),
+            project_column="id",
+        ),
+        Table(
+            "project_metadata",
+            "inventory_projectmetadata x",
+            (
+                _col("project_id", ID, "x.project_id"),
+                _col("key", TEXT, "x.key"),
+                _col("value", TEXT, "x.value"),
+            ),
+            project_column="project_id",
+        ),
+        Table(
+            "project_quota",
+            "inventory_quota x",
+            (
+                _col("project_id", ID, "x.project_id"),
+                *(
+                    _col(resource, Kind.USAGE, (f"x.{resource}_used", f"x.{resource}_limit"))
+                    for resource in (
+                        "instances",
+                        "vcpus",
+                        "ram",
+                        "disk",
+                        "ips",
+                        "security_groups",
+                        "volumes",
+                        "keypairs",
+                    )
+                ),
+            ),
+            project_column="project_id",
+        ),
+        Table(
+            "flavors",
+            "inventory_flavor x",
+            (
+                _col("id", ID, "x.id", indexed=True),
+                _col("project_id", ID, "x.project_id"),
+                _col("name", TEXT, "x.name", indexed=True),
+                _col("ram", INT, "x.ram"),
+                _col("vcpus", INT, "x.vcpus"),
+                _col("root_disk", INT, "x.root_disk"),
+                _col("ephemeral_disk", INT, "x.ephemeral_disk"),
+                _col("has_swap", BOOL, "x.swap > 0"),
+                _col("is_public", BOOL, "x.is_public"),
+                _col("notes", TEXT, "x.notes"),
+            ),
+            project_column="project_id",
+        ),
+        Table(
+            "networks",
+            "inventory_network x",
+            (
+                _col("id", ID, "x.id", indexed=True),
+                _col("project_id", ID, "x.project_id"),
+                _col("name", TEXT, "x.name", indexed=True),
+                _col("state", TEXT, "x.state"),
+                _col("is_shared", BOOL, "x.is_shared"),
+            ),
+            project_column="project_id",
+        ),
+        Table(
+            "network_subnets",
+            "inventory_subnet x",
+            (
+                _col("id", ID, "x.id", indexed=True),
+                _col("project_id", ID, "x.project_id"),
+                _col("network_id", ID, "x.network_id"),
+                _col("name", TEXT, "x.name", indexed=True),
+                _col("cidr", TEXT, "x.cidr"),
+                _col("protocol_version", INT, "x.protocol_version"),
+                _col("gateway", TEXT, "x.gateway"),
+                _col("is_dhcp_enabled", BOOL, "x.is_dhcp_enabled"),
+            ),
+            project_column="project_id",
+        ),
+        Table(
+            "keypairs",
+            "inventory_keypair x",
+            (
+                _col("name", TEXT, "x.name", indexed=True),
+                _col("project_id", ID, "x.project_id"),
+                _col("fingerprint", TEXT, "x.fingerprint"),
+                _col("public_key", TEXT, "x.public_key"),
+            ),
+            project_column="project_id",
+        ),
+        Table(
+            "availability_zones",
+            "inventory_availabilityzone x",
+            (_col("name", TEXT, "x.name", indexed=True), _col("project_id", ID, "x.project_id")),
+            project_column="project_id",
+        ),
+        Table(
+            "clouds",
+            "inventory_cloud x",
+            (
+                _col("id", TEXT, "x.name", indexed=True),
+                _col("name", TEXT, "x.name", indexed=True),
+                _col("type", TEXT, "x.type"),
+            ),
+        ),
+    )
+}
+
+
+def table(name: str) -> Table | None:
+    """The exposed table of that name (table names are case-insensitive), or None."""
+    return TABLES.get(name.lower())

@@ -1,0 +1,119 @@
+"""The Python API behind POST /query.
+
+    from apps.query.engine import QueryRequest, run_queries
+
+    results = run_queries([QueryRequest("select name from instances where state = ?",
+                                        [{"index": 1, "value": "launched"}])])
+    results[0].status, results[0].columns, results[0].rows
+
+Each request's SQL may hold several statements (split on `;`); there is one Result per
+statement, in order. Translations are cached per SQL text and backend.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import connection
+
+from . import execute, placeholders
+from .errors import QueryError
+from .execute import Result
+from .placeholders import Key
+from .translate import Translation, translate
+
+log = logging.getLogger(__name__)
+
+# Longer texts are translated every time rather than kept in the cache.
+CACHED_SQL_LENGTH = 16 * 1024
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    sql: str
+    # Each {"name": ..., "value": ...} or {"index": n, "value": ...} (positions from 1).
+    parameters: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    keys: tuple[Key, ...]  # every placeholder of the statement, in the order written
+    translation: Translation | None
+    error: QueryError | None
+
+
+def run_queries(requests: Iterable[QueryRequest]) -> list[Result]:
+    return [result for request in requests for result in run_query(request)]
+
+
+def run_query(request: QueryRequest) -> list[Result]:
+    max_rows, time_limit = settings.QUERY_MAX_ROWS, settings.QUERY_TIME_LIMIT_MS
+    try:
+        statements = compile_sql(request.sql, connection.vendor, max_rows)
+    except QueryError as error:
+        return [Result.failure(error)]
+    values = _values(request.parameters)
+    return [_run(statement, values, max_rows, time_limit) for statement in statements]
+
+
+def _run(statement: Compiled, values: dict, max_rows: int, time_limit: int) -> Result:
+    missing = next((key for key in statement.keys if key not in values), None)
+    if missing is not None:
+        return Result.failure(QueryError.missing(_missing_message(missing)))
+    if statement.error is not None:
+        return Result.failure(statement.error)
+    params = [values[key] for key in statement.translation.keys]
+    try:
+        return execute.run(statement.translation, params, max_rows, time_limit)
+    except QueryError as error:
+        return Result.failure(error)
+
+
+def _values(parameters: list[dict]) -> dict[Key, object]:
+    values = {}
+    for parameter in parameters:
+        if "name" in parameter:
+            values["name", parameter["name"]] = parameter["value"]
+        else:
+            values["index", parameter["index"]] = parameter["value"]
+    return values
+
+
+def _missing_message(key: Key) -> str:
+    kind, which = key
+    placeholder = f'"{which}"' if kind == "name" else f"#{which}"
+    return f"Parameter for placeholder {placeholder} is missing"
+
+
+def compile_sql(sql: str, vendor: str, max_rows: int) -> tuple[Compiled, ...]:
+    """The statements of `sql`, translated for `vendor` (or the reason each cannot run)."""
+    if len(sql) > CACHED_SQL_LENGTH:
+        return _compile(sql, vendor, max_rows)
+    return _cached_compile(sql, vendor, max_rows)
+
+
+def _compile(sql: str, vendor: str, max_rows: int) -> tuple[Compiled, ...]:
+    statements = placeholders.split(sql)
+    if not statements:
+        raise QueryError.syntax("The query is empty")
+    return tuple(_compile_statement(statement, vendor, max_rows) for statement in statements)
+
+
+def _compile_statement(statement, vendor: str, max_rows: int) -> Compiled:
+    try:
+        return Compiled(statement.keys, translate(statement, vendor, max_rows), None)
+    except QueryError as error:
+        # Kept in the cache: without the traceback, which would keep the translator's frames.
+        return Compiled(statement.keys, None, error.with_traceback(None))
+    except RecursionError:
+        error = QueryError.syntax("The query is nested too deeply")
+    except Exception:
+        # A statement that trips the translator is refused, never answered with a crash.
+        log.exception("Could not translate %r", statement.text[:1000])
+        error = QueryError.evaluation("The query could not be translated")
+    return Compiled(statement.keys, None, error)
+
+
+_cached_compile = lru_cache(maxsize=1024)(_compile)

@@ -1,0 +1,111 @@
+"""A small inventory with known values, and helpers that run SQL through the query engine."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from apps.inventory import factories
+
+
+def at(day: int, hour: int = 12) -> datetime:
+    return datetime(2026, 1, day, hour, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def inventory(db):
+    """Two clouds, three projects, two flavors, two images, four instances, and what they use.
+
+    alpha_RegionOne: web-1 (m1.tiny, ubuntu, launched, in net-a), web-2 (m1.large, ubuntu,
+    shutoff); alpha_RegionTwo: db-1 (no flavor, no image, error); beta_RegionOne: Selenium-1
+    (cirros, launched). Quota only for alpha_RegionOne.
+    """
+    alpha = factories.CloudFactory(name="alpha")
+    beta = factories.CloudFactory(name="beta")
+    one = factories.ProjectFactory(
+        cloud=alpha, region="RegionOne", created=at(1), last_updated=at(1)
+    )
+    two = factories.ProjectFactory(
+        cloud=alpha, region="RegionTwo", created=at(1), last_updated=at(2)
+    )
+    other = factories.ProjectFactory(
+        cloud=beta, region="RegionOne", created=at(1), last_updated=at(3)
+    )
+    factories.ProjectMetadataFactory(project=one, key="region", value="RegionOne")
+    factories.QuotaFactory(
+        project=one,
+        instances_used=2,
+        instances_limit=10,
+        vcpus_used=5,
+        vcpus_limit=20,
+        ram_used=None,
+        ram_limit=None,
+        keypairs_used=None,
+        keypairs_limit=-1,
+    )
+    tiny = factories.FlavorFactory(
+        project=one, name="m1.tiny", vcpus=1, ram=512, root_disk=1, swap=0, is_public=True
+    )
+    large = factories.FlavorFactory(
+        project=one,
+        name="m1.large",
+        vcpus=4,
+        ram=8192,
+        root_disk=80,
+        ephemeral_disk=10,
+        swap=1024,
+        is_public=False,
+        notes="big",
+    )
+    ubuntu = factories.ImageFactory(
+        cloud=alpha,
+        name="ubuntu",
+        checksum="abc",
+        projects=[one, two],
+        created=at(1),
+        last_updated=at(1),
+    )
+    cirros = factories.ImageFactory(
+        cloud=beta,
+        name="cirros",
+        checksum="def",
+        projects=[other],
+        created=at(1),
+        last_updated=at(1),
+    )
+    factories.ImageMetadataFactory(image=ubuntu, key="os_distro", value="ubuntu")
+    net = factories.NetworkFactory(project=one, name="net-a", state="ACTIVE", is_shared=False)
+    factories.SubnetFactory(
+        network=net,
+        name="net-a-subnet",
+        cidr="10.0.0.0/24",
+        gateway="10.0.0.1",
+        is_dhcp_enabled=True,
+    )
+    factories.KeypairFactory(
+        project=one, name="key-a", fingerprint="aa:bb", public_key="ssh-ed25519 AAAA"
+    )
+    factories.AvailabilityZoneFactory(project=one, name="nova")
+
+    def instance(name, project, flavor, image, state, addresses, day):
+        return factories.InstanceFactory(
+            name=name,
+            project=project,
+            flavor=flavor,
+            image=image,
+            state=state,
+            addresses=addresses,
+            created=at(day),
+            last_updated=at(day, 13),
+            fqdn=f"{name}.lan",
+            availability_zone="nova",
+            keypair=None,
+        )
+
+    web1 = instance("web-1", one, tiny, ubuntu, "launched", ["10.0.0.1", "fd00::1"], 1)
+    instance("web-2", one, large, ubuntu, "shutoff", ["10.0.0.2"], 2)
+    db1 = instance("db-1", two, None, None, "error", [], 3)
+    instance("Selenium-1", other, None, cirros, "launched", ["192.168.0.5"], 4)
+    web1.networks.add(net)
+    factories.InstanceMetadataFactory(instance=web1, key="role", value="web")
+    factories.InstanceMetadataFactory(instance=db1, key="role", value="db")
+    return {"web1": web1, "db1": db1, "one": one, "two": two, "tiny": tiny, "ubuntu": ubuntu}
