@@ -1,13 +1,14 @@
 """How fast POST /query answers, next to the same SQL run directly on the database.
 
-    .venv/bin/python -m bench.query_api [INSTANCES] [--datasette]
+    .venv/bin/python -m bench.query_api [INSTANCES] [--viewer] [--datasette]
 
 Seeds INSTANCES (100,000 by default) instances into a new SQLite file in a temporary folder,
 or into the database of DATABASE_URL (which should be new and empty), then for each of ten
-queries prints the median time through POST /query (Django's test client: routing, request
-validation, translation, execution, JSON) and of its translated SQL run directly with a cursor,
-their ratio, whether it meets the target (at most 1.3 x direct + 2 ms), and the cost of a
-translation cache hit (target: under 0.2 ms).
+queries prints the median time through POST /query as a superuser (Django's test client:
+routing, authentication, request validation, translation, execution, JSON) and of its
+translated SQL run directly with a cursor, their ratio, whether it meets the target (at most
+1.3 x direct + 2 ms), and the cost of a translation cache hit (target: under 0.2 ms). With
+--viewer, the same again as a viewer of one project, who sees only that project's rows.
 
 With --datasette (SQLite only), it also serves the same file with Datasette and with
 Perspective (gunicorn, its SQLite connection kept open as Datasette keeps its own), one worker
@@ -111,8 +112,11 @@ def medians_ms(first, second, repeat: int) -> tuple[float, float]:
     return statistics.median(timings[0]) * 1000, statistics.median(timings[1]) * 1000
 
 
-def measure(client, connection, compile_sql, name, sql, values, repeat):
+def measure(client, connection, compile_sql, name, sql, values, repeat, projects=None):
+    """`projects`: the value bound to the visible projects (None: unrestricted)."""
     from django.conf import settings
+
+    from apps.query.restrict import PROJECTS
 
     parameters = [{"name": key, "value": value} for key, value in values.items()]
     body = json.dumps([{"sql": sql, "parameters": parameters}])
@@ -124,9 +128,10 @@ def measure(client, connection, compile_sql, name, sql, values, repeat):
 
     (result,) = json.loads(through_api())
     assert result["status"] == "success", result["message"]
-    (compiled,) = compile_sql(sql, connection.vendor, settings.QUERY_MAX_ROWS)
+    restricted = projects is not None
+    (compiled,) = compile_sql(sql, connection.vendor, settings.QUERY_MAX_ROWS, restricted)
     translation = compiled.translation
-    params = [values[key[1]] for key in translation.keys]
+    params = [projects if key == PROJECTS else values[key[1]] for key in translation.keys]
 
     def direct():
         with connection.cursor() as cursor:
@@ -152,7 +157,26 @@ def cache_hit_ms(compile_sql, vendor: str, max_rows: int) -> float:
     return (time.perf_counter() - started) / runs * 1000
 
 
-def main(instances: int, datasette: bool, repeat: int = 25) -> None:
+def users(viewer: bool, project) -> list[tuple]:
+    """(label, user, value bound to the visible projects) of each user to measure as."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from apps.inventory.access import Access
+    from apps.inventory.models import Grant
+    from apps.query.restrict import projects_parameter
+
+    model = get_user_model()
+    measured = [("superuser", model.objects.create_superuser("bench-superuser"), None)]
+    if viewer:
+        user = model.objects.create_user("bench-viewer")
+        Grant.objects.create(user=user, project=project, role="viewer")
+        projects = projects_parameter(Access(user).visible_project_ids, connection.vendor)
+        measured.append((f"viewer of {project.name}", user, projects))
+    return measured
+
+
+def main(instances: int, datasette: bool, viewer: bool, repeat: int = 25) -> None:
     with tempfile.TemporaryDirectory() as var_dir:
         env = os.environ | {"DEBUG": "true", "PERSPECTIVE_VAR_DIR": var_dir}
         started = time.perf_counter()
@@ -171,23 +195,31 @@ def main(instances: int, datasette: bool, repeat: int = 25) -> None:
         from apps.query.engine import compile_sql
 
         settings.DEBUG = False  # no query log
-        QUERIES[0][2]["id"] = str(Instance.objects.order_by("name")[instances // 2].id)
+        middle = Instance.objects.order_by("name")[instances // 2]
+        QUERIES[0][2]["id"] = str(middle.id)
         client = Client(HTTP_HOST="localhost")
-        print(
-            f"\n{connection.vendor}, {instances} instances, median of {repeat} runs by turns (ms)\n"
-        )
-        print("| query | rows | POST /query | direct | ratio | within 1.3x + 2 ms |")
-        print("|---|---|---|---|---|---|")
-        for name, sql, values in QUERIES:
-            measure(client, connection, compile_sql, name, sql, values, repeat)
+        measured = users(viewer, middle.project)
+        for label, user, projects in measured:
+            client.force_login(user)
+            print(
+                f"\n{connection.vendor}, {instances} instances, as {label}, "
+                f"median of {repeat} runs by turns (ms)\n"
+            )
+            print("| query | rows | POST /query | direct | ratio | within 1.3x + 2 ms |")
+            print("|---|---|---|---|---|---|")
+            for name, sql, values in QUERIES:
+                measure(client, connection, compile_sql, name, sql, values, repeat, projects)
         hit = cache_hit_ms(compile_sql, connection.vendor, settings.QUERY_MAX_ROWS)
         print(f"\ntranslation cache hit: {hit * 1000:.1f} µs (target under 200 µs)")
         if datasette:
-            compare_with_datasette(var_dir, compile_sql, repeat)
+            compare_with_datasette(var_dir, compile_sql, repeat, superuser=measured[0][1])
 
 
-def compare_with_datasette(var_dir: str, compile_sql, repeat: int) -> None:
+def compare_with_datasette(var_dir: str, compile_sql, repeat: int, superuser) -> None:
     from django.conf import settings
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=superuser).key
 
     database = Path(var_dir) / "perspective.sqlite3"
     print("\nover HTTP on loopback, median of", repeat, "runs (ms)\n")
@@ -197,24 +229,25 @@ def compare_with_datasette(var_dir: str, compile_sql, repeat: int) -> None:
         for name, sql, values in QUERIES:
             (compiled,) = compile_sql(sql, "sqlite", settings.QUERY_MAX_ROWS)
             ours, theirs = medians_ms(
-                partial(post_query, sql, values),
+                partial(post_query, sql, values, token),
                 partial(get_datasette, compiled.translation, values),
                 repeat,
             )
             print(f"| {name} | {ours:.2f} | {theirs:.2f} | {'yes' if ours < theirs else 'NO'} |")
 
 
-def post_query(sql: str, values: dict) -> dict:
+def post_query(sql: str, values: dict, token: str) -> dict:
     parameters = [{"name": key, "value": value} for key, value in values.items()]
     body = json.dumps([{"sql": sql, "parameters": parameters}]).encode()
     request = urllib.request.Request(
         f"http://127.0.0.1:{PERSPECTIVE_PORT}/query",
         body,
-        {"Content-Type": "application/json"},
+        {"Content-Type": "application/json", "Authorization": f"Token {token}"},
     )
     with urllib.request.urlopen(request) as response:
         (result,) = json.loads(response.read())
     assert result["status"] == "success", result["message"]
+    assert result["count"], "no rows: the superuser's token was not taken"
     return result
 
 
@@ -315,5 +348,9 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
 
 
 if __name__ == "__main__":
-    arguments = [argument for argument in sys.argv[1:] if argument != "--datasette"]
-    main(int(arguments[0]) if arguments else 100_000, datasette="--datasette" in sys.argv)
+    arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
+    main(
+        int(arguments[0]) if arguments else 100_000,
+        datasette="--datasette" in sys.argv,
+        viewer="--viewer" in sys.argv,
+    )

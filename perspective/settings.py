@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "apps.inventory",
     "apps.clouds",
+    "apps.operations",
     "apps.query",
     "apps.service",
 ]
@@ -165,8 +166,22 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "perspective.errors.exception_handler",
-    "UNAUTHENTICATED_USER": None,
+    # Tokens for programs (`Authorization: Token ...`), sessions for staff in the browsable API;
+    # TokenAuthentication first, so that a request without credentials is a 401.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "query": env("QUERY_RATE", default="600/min"),
+        "actions": env("ACTIONS_RATE", default="120/min"),
+    },
 }
+
+# Throttling counts in this cache: per process unless CACHE_URL names a shared one (Redis).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Production hardening; every one is on unless DEBUG is on, and each can be set explicitly.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -200,3 +215,4 @@ ACTIONS_MAX_IN_FLIGHT = env.int("ACTIONS_MAX_IN_FLIGHT", default=8)
 ACTIONS_POLL_SECONDS = env.float("ACTIONS_POLL_SECONDS", default=5.0)
 ACTIONS_FOLLOW_SECONDS = env.int("ACTIONS_FOLLOW_SECONDS", default=1800)
 ACTIONS_CONFIRM_RESIZE = env.bool("ACTIONS_CONFIRM_RESIZE", default=True)
+CELERY_BEAT_SCHEDULE["sweep-actions"] = {"task": "apps.operations.tasks.sweep", "schedule": 60.0}

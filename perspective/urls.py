@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("apps.service.api.urls")),
     path("", include("apps.query.api.urls")),
+    path("", include("apps.operations.api.urls")),
     path("", include("apps.inventory.api.urls")),
 ]
 

@@ -5,5 +5,13 @@ pytest_plugins = ["openstack_simulator.pytest_plugin"]
 
 
 @pytest.fixture
-def api():
+def api(admin_user):
+    """A client authenticated as a superuser, who sees and may do everything."""
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    return client
+
+
+@pytest.fixture
+def anonymous():
     return APIClient()

@@ -19,3 +19,12 @@ def test_does_nothing_when_a_superuser_exists(capsys, admin_user):
 
     assert get_user_model().objects.count() == 1
     assert "exists already" in capsys.readouterr().out
+
+
+def test_prints_a_token_that_authenticates(capsys, admin_user, anonymous):
+    call_command("ensure_admin")
+    token = re.search(r"API token of admin: (\S+)", capsys.readouterr().out).group(1)
+
+    response = anonymous.get("/operations", HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert response.status_code == 200

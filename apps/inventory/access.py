@@ -12,6 +12,15 @@ from .choices import Role
 from .models import Grant, Project
 
 
+def access_of(user) -> "Access":
+    """The Access of a user, worked out once per user object (so once per request)."""
+    access = getattr(user, "_perspective_access", None)
+    if access is None:
+        access = Access(user)
+        user._perspective_access = access
+    return access
+
+
 class Access:
     def __init__(self, user):
         self.user = user
@@ -41,6 +50,13 @@ class Access:
     @property
     def may_operate(self) -> bool:
         return self.operable_project_ids is None or bool(self.operable_project_ids)
+
+    def visible_cloud_types(self) -> set[str] | None:
+        """Types of the clouds the user sees a project of; None when unrestricted."""
+        if self.visible_project_ids is None:
+            return None
+        projects = Project.objects.filter(id__in=self.visible_project_ids)
+        return set(projects.values_list("cloud__type", flat=True).distinct())
 
     def visible(self, queryset, project_field: str = "project"):
         """The rows of `queryset` (related to a project through `project_field`) the user sees."""

@@ -6,9 +6,9 @@ this catalog) named with VIEW_PREFIX, so that user SQL naming `instances` is rew
 Table here and a migration that calls schema.create_views with its name (and depends on the
 migration that creates what the view reads).
 
-`project_column` names the column that says which project a row belongs to, for restricting
-queries to some projects: rewrite.source() is where each table reference is made, the place to
-read a filtered subquery of the view instead.
+A user who sees only some projects sees only their rows of each table (rewrite.source()): a
+table's `project_column` says which project a row belongs to; a table without one is seen
+`through` another, its rows visible when they are linked to a visible row of that table.
 """
 
 from dataclasses import dataclass, field
@@ -47,12 +47,22 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Through:
+    """A row is visible when its `column` is the `key` of a visible row of `table`."""
+
+    column: str
+    table: str
+    key: str
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     source: str  # the FROM clause of the view, over the inventory's tables
     columns: tuple[Column, ...]
-    # The column holding the project id, for per-project access; None: not per project.
+    # The column holding the project id, for per-project access; None: seen `through` another.
     project_column: str | None = None
+    through: Through | None = None
     description: str = ""
     column_names: tuple[str, ...] = field(init=False)
 
@@ -106,6 +116,7 @@ TABLES: dict[str, Table] = {
                 _col("key", TEXT, "x.key"),
                 _col("value", TEXT, "x.value"),
             ),
+            through=Through("instance_id", "instances", "id"),
         ),
         Table(
             "instance_networks",
@@ -114,6 +125,7 @@ TABLES: dict[str, Table] = {
                 _col("instance_id", ID, "x.instance_id", indexed=True),
                 _col("network_id", ID, "x.network_id"),
             ),
+            through=Through("instance_id", "instances", "id"),
         ),
         Table(
             "images",
@@ -129,6 +141,7 @@ TABLES: dict[str, Table] = {
                 _col("state", TEXT, "x.state", indexed=True),
                 _col("checksum", TEXT, "x.checksum"),
             ),
+            through=Through("id", "project_images", "image_id"),
         ),
         Table(
             "image_metadata",
@@ -138,6 +151,7 @@ TABLES: dict[str, Table] = {
                 _col("key", TEXT, "x.key"),
                 _col("value", TEXT, "x.value"),
             ),
+            through=Through("image_id", "project_images", "image_id"),
         ),
         Table(
             "project_images",
@@ -257,6 +271,8 @@ TABLES: dict[str, Table] = {
                 _col("name", TEXT, "x.name", indexed=True),
                 _col("type", TEXT, "x.type"),
             ),
+            # A cloud is visible when one of its projects is.
+            through=Through("id", "projects", "cloud_id"),
         ),
     )
 }

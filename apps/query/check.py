@@ -3,12 +3,12 @@
 The whole parsed tree is walked and anything else (DML, DDL, SELECT INTO, FOR UPDATE, PRAGMA,
 SET, variables, casts, unknown functions, ...) is refused, whatever its spelling. After the
 rewrite, `only_views` verifies that every table the generated SQL names is an exposed view or
-a common table expression of the statement.
+a common table expression of the statement (or the visible projects the rewrite reads).
 """
 
 from sqlglot import exp
 
-from . import catalog
+from . import catalog, restrict
 from .errors import QueryError
 from .functions import FUNCTIONS, META_FUNCTIONS
 
@@ -169,5 +169,6 @@ def only_views(tree: exp.Expression) -> None:
     views = {table.view for table in catalog.TABLES.values()}
     ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
     for table in tree.find_all(exp.Table):
-        if table.name not in views and table.name not in ctes:
+        known = table.name in views or table.name in ctes or restrict.reads_projects(table)
+        if not known:
             raise QueryError.syntax(f'Table "{table.name}" does not exist')

@@ -1,13 +1,17 @@
 """The Python API behind POST /query.
 
+    from apps.inventory.access import Access
     from apps.query.engine import QueryRequest, run_queries
 
     results = run_queries([QueryRequest("select name from instances where state = ?",
-                                        [{"index": 1, "value": "launched"}])])
+                                        [{"index": 1, "value": "launched"}])],
+                          Access(request.user))
     results[0].status, results[0].columns, results[0].rows
 
 Each request's SQL may hold several statements (split on `;`); there is one Result per
-statement, in order. Translations are cached per SQL text and backend.
+statement, in order. With an `access`, every table shows only the rows of its visible projects;
+without one (internal callers), everything. Translations are cached per SQL text, backend and
+restricted or not.
 """
 
 import logging
@@ -18,7 +22,9 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import connection
 
-from . import execute, placeholders
+from apps.inventory.access import Access
+
+from . import execute, placeholders, restrict
 from .errors import QueryError
 from .execute import Result
 from .placeholders import Key
@@ -44,17 +50,21 @@ class Compiled:
     error: QueryError | None
 
 
-def run_queries(requests: Iterable[QueryRequest]) -> list[Result]:
-    return [result for request in requests for result in run_query(request)]
+def run_queries(requests: Iterable[QueryRequest], access: Access | None = None) -> list[Result]:
+    return [result for request in requests for result in run_query(request, access)]
 
 
-def run_query(request: QueryRequest) -> list[Result]:
+def run_query(request: QueryRequest, access: Access | None = None) -> list[Result]:
     max_rows, time_limit = settings.QUERY_MAX_ROWS, settings.QUERY_TIME_LIMIT_MS
+    projects = None if access is None else access.visible_project_ids
+    restricted = projects is not None
     try:
-        statements = compile_sql(request.sql, connection.vendor, max_rows)
+        statements = compile_sql(request.sql, connection.vendor, max_rows, restricted)
     except QueryError as error:
         return [Result.failure(error)]
     values = _values(request.parameters)
+    if restricted:
+        values[restrict.PROJECTS] = restrict.projects_parameter(projects, connection.vendor)
     return [_run(statement, values, max_rows, time_limit) for statement in statements]
 
 
@@ -87,23 +97,29 @@ def _missing_message(key: Key) -> str:
     return f"Parameter for placeholder {placeholder} is missing"
 
 
-def compile_sql(sql: str, vendor: str, max_rows: int) -> tuple[Compiled, ...]:
-    """The statements of `sql`, translated for `vendor` (or the reason each cannot run)."""
+def compile_sql(
+    sql: str, vendor: str, max_rows: int, restricted: bool = False
+) -> tuple[Compiled, ...]:
+    """The statements of `sql`, translated for `vendor` (or the reason each cannot run);
+    `restricted`: reading only the rows of the projects bound to restrict.PROJECTS."""
     if len(sql) > CACHED_SQL_LENGTH:
-        return _compile(sql, vendor, max_rows)
-    return _cached_compile(sql, vendor, max_rows)
+        return _compile(sql, vendor, max_rows, restricted)
+    return _cached_compile(sql, vendor, max_rows, restricted)
 
 
-def _compile(sql: str, vendor: str, max_rows: int) -> tuple[Compiled, ...]:
+def _compile(sql: str, vendor: str, max_rows: int, restricted: bool) -> tuple[Compiled, ...]:
     statements = placeholders.split(sql)
     if not statements:
         raise QueryError.syntax("The query is empty")
-    return tuple(_compile_statement(statement, vendor, max_rows) for statement in statements)
+    return tuple(
+        _compile_statement(statement, vendor, max_rows, restricted) for statement in statements
+    )
 
 
-def _compile_statement(statement, vendor: str, max_rows: int) -> Compiled:
+def _compile_statement(statement, vendor: str, max_rows: int, restricted: bool) -> Compiled:
     try:
-        return Compiled(statement.keys, translate(statement, vendor, max_rows), None)
+        translation = translate(statement, vendor, max_rows, restricted)
+        return Compiled(statement.keys, translation, None)
     except QueryError as error:
         # Kept in the cache: without the traceback, which would keep the translator's frames.
         return Compiled(statement.keys, None, error.with_traceback(None))
@@ -116,4 +132,7 @@ def _compile_statement(statement, vendor: str, max_rows: int) -> Compiled:
     return Compiled(statement.keys, None, error)
 
 
+# Keyed on whether the SQL is restricted, never on which projects: the visible projects are a
+# parameter bound at each run, so one translation serves every restricted user, and a
+# translation without the filter can only be found by unrestricted callers.
 _cached_compile = lru_cache(maxsize=1024)(_compile)

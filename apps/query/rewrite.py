@@ -1,6 +1,6 @@
 """A resolved statement made into SQL of the backend: the original's functions and MySQL's
 operators translated, truth values and booleans as each backend needs them, the row cap, and
-every exposed table read from its view."""
+every exposed table read from its view (only its rows of the visible projects, when restricted)."""
 
 from functools import lru_cache
 
@@ -8,8 +8,9 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.scope import Scope
 
-from . import catalog
+from . import catalog, restrict
 from .dialect import TEMPLATES, Perspective
 from .errors import QueryError
 from .functions import FUNCTIONS
@@ -138,20 +139,23 @@ def cap_rows(tree: exp.Expression, max_rows: int) -> None:
         limit.set("expression", exp.Literal.number(max_rows + 1))
 
 
-def rewrite_tables(tree: exp.Expression) -> None:
+def rewrite_tables(tree: exp.Expression, vendor: str, restricted: bool) -> None:
     for scope in scopes(tree):
         for table in scope.tables:
             if table.name not in scope.cte_sources:
-                table.replace(source(table, catalog.TABLES[table.name]))
+                entry = catalog.TABLES[table.name]
+                table.replace(source(table, entry, scope, vendor, restricted))
 
 
-def source(table: exp.Table, entry: catalog.Table) -> exp.Expression:
-    """What a reference to an exposed table reads: its view, under the name the query uses.
+def source(
+    table: exp.Table, entry: catalog.Table, scope: Scope, vendor: str, restricted: bool
+) -> exp.Expression:
+    """What a reference to an exposed table reads, under the name the query uses: its view or,
+    `restricted`, the view's rows of the projects bound to restrict.PROJECTS.
 
-    The one place to narrow what a query may see (e.g. to some projects) by returning a
-    filtered subquery of the view instead.
+    User SQL cannot name the view itself (nor a CTE like it): this is the only way in.
     """
-    return exp.Table(
-        this=exp.to_identifier(entry.view),
-        alias=exp.TableAlias(this=exp.to_identifier(table.alias_or_name)),
-    )
+    alias = exp.TableAlias(this=exp.to_identifier(table.alias_or_name))
+    if not restricted:
+        return exp.Table(this=exp.to_identifier(entry.view), alias=alias)
+    return exp.Subquery(this=restrict.visible_rows(table, entry, scope, vendor), alias=alias)

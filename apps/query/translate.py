@@ -1,5 +1,6 @@
 """One statement of user SQL to SQL of the database in use: parse (as MySQL), check, resolve
-tables and columns, translate functions and operators, rewrite tables onto their views.
+tables and columns, translate functions and operators, rewrite tables onto their views (or, when
+restricted, onto their rows of the projects bound to restrict.PROJECTS).
 
 The result names its parameters in the order of the generated `%s` placeholders, the labels
 of its result columns (as the original labelled them) and which of them are booleans.
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from . import check, meta, rewrite
+from . import check, meta, restrict, rewrite
 from .dialect import BACKENDS, Perspective
 from .errors import QueryError
 from .placeholders import Key, Statement
@@ -36,7 +37,9 @@ _MARKER = re.compile(r"\x00(\d+)\x00")
 _SQLGLOT_DETAIL = re.compile(r" for <class [^>]*>| but got <Token[^>]*>")
 
 
-def translate(statement: Statement, vendor: str, max_rows: int) -> Translation:
+def translate(
+    statement: Statement, vendor: str, max_rows: int, restricted: bool = False
+) -> Translation:
     if "\x00" in statement.text:
         raise QueryError.syntax("The query contains a NUL character")
     tree, explain = _parse(statement)
@@ -52,14 +55,21 @@ def translate(statement: Statement, vendor: str, max_rows: int) -> Translation:
         rewrite.postgres_truth(tree)
     booleans = rewrite.boolean_columns(tree) if vendor == "sqlite" else ()
     rewrite.cap_rows(tree, max_rows)
-    rewrite.rewrite_tables(tree)
+    rewrite.rewrite_tables(tree, vendor, restricted)
     check.only_views(tree)
     like = tree.find(exp.Like) is not None
     sql, keys = _generate(tree, vendor, statement.keys)
     if explain:
-        sql = ("EXPLAIN QUERY PLAN " if vendor == "sqlite" else "EXPLAIN ") + sql
+        sql = _explain(vendor, restricted) + sql
         labels = ("task",)
     return Translation(sql, keys, labels, booleans, explain, like=like)
+
+
+def _explain(vendor: str, restricted: bool) -> str:
+    if vendor == "sqlite":
+        return "EXPLAIN QUERY PLAN "
+    # PostgreSQL's row estimates come from statistics over every project's rows.
+    return "EXPLAIN (COSTS OFF) " if restricted else "EXPLAIN "
 
 
 def _parse(statement: Statement) -> tuple[exp.Expression, bool]:
@@ -99,13 +109,17 @@ def _parse_error(statement: Statement, error: dict) -> QueryError:
 
 
 def _generate(tree: exp.Expression, vendor: str, keys: tuple[Key, ...]) -> tuple[str, tuple]:
+    found = []
     for placeholder in list(tree.find_all(exp.Placeholder)):
-        index = _marker_index(placeholder, len(keys))
-        placeholder.replace(exp.Var(this=f"\x00{index}\x00"))
+        if isinstance(placeholder, restrict.Projects):
+            found.append(restrict.PROJECTS)
+        else:
+            found.append(keys[_marker_index(placeholder, len(keys))])
+        placeholder.replace(exp.Var(this=f"\x00{len(found) - 1}\x00"))
     sql = tree.sql(dialect=BACKENDS[vendor], identify=True, comments=False)
     pieces = _MARKER.split(sql)
     # Odd pieces are marker indexes; the rest is SQL, whose % the driver must see doubled.
-    order = tuple(keys[int(index)] for index in pieces[1::2])
+    order = tuple(found[int(index)] for index in pieces[1::2])
     return "%s".join(piece.replace("%", "%%") for piece in pieces[0::2]), order
 
 

@@ -3,8 +3,12 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from apps.inventory import factories
+from apps.inventory.access import Access
+from apps.inventory.choices import Role
+from apps.inventory.models import Grant
 
 
 def at(day: int, hour: int = 12) -> datetime:
@@ -104,8 +108,59 @@ def inventory(db):
     web1 = instance("web-1", one, tiny, ubuntu, "launched", ["10.0.0.1", "fd00::1"], 1)
     instance("web-2", one, large, ubuntu, "shutoff", ["10.0.0.2"], 2)
     db1 = instance("db-1", two, None, None, "error", [], 3)
-    instance("Selenium-1", other, None, cirros, "launched", ["192.168.0.5"], 4)
+    selenium = instance("Selenium-1", other, None, cirros, "launched", ["192.168.0.5"], 4)
     web1.networks.add(net)
     factories.InstanceMetadataFactory(instance=web1, key="role", value="web")
     factories.InstanceMetadataFactory(instance=db1, key="role", value="db")
-    return {"web1": web1, "db1": db1, "one": one, "two": two, "tiny": tiny, "ubuntu": ubuntu}
+    return {
+        "web1": web1,
+        "db1": db1,
+        "selenium": selenium,
+        "one": one,
+        "two": two,
+        "other": other,
+        "tiny": tiny,
+        "ubuntu": ubuntu,
+        "cirros": cirros,
+    }
+
+
+@pytest.fixture
+def project_b(inventory) -> set[str]:
+    """Rows of every table in beta_RegionOne too (B, as opposed to A, alpha_RegionOne); the
+    names and ids that only rows of projects other than A hold, which a viewer of A never sees.
+    """
+    other, selenium, cirros = inventory["other"], inventory["selenium"], inventory["cirros"]
+    factories.ProjectMetadataFactory(project=other, key="owner", value="meta-b")
+    factories.QuotaFactory(project=other)
+    flavor = factories.FlavorFactory(project=other, name="flavor-b")
+    net = factories.NetworkFactory(project=other, name="net-b")
+    subnet = factories.SubnetFactory(network=net, name="subnet-b")
+    factories.KeypairFactory(project=other, name="key-b")
+    factories.AvailabilityZoneFactory(project=other, name="zone-b")
+    selenium.networks.add(net)
+    factories.InstanceMetadataFactory(instance=selenium, key="role", value="meta-b")
+    factories.ImageMetadataFactory(image=cirros, key="os_distro", value="image-meta-b")
+    ids = [other, inventory["two"], selenium, inventory["db1"], cirros, flavor, net, subnet]
+    names = ["beta", "alpha_RegionTwo", "Selenium-1", "db-1", "cirros", "flavor-b", "net-b"]
+    return {
+        *(str(row.id) for row in ids),
+        *(row.real_id for row in (selenium, inventory["db1"], cirros)),
+        *names,
+        *("subnet-b", "key-b", "zone-b", "meta-b", "192.168.0.5"),
+    }
+
+
+def access_of(username: str, projects=(), clouds=()) -> Access:
+    """The access of a new user, granted the viewer role on `projects` and `clouds`."""
+    user = get_user_model().objects.create_user(username)
+    for project in projects:
+        Grant.objects.create(user=user, role=Role.VIEWER, project=project)
+    for cloud in clouds:
+        Grant.objects.create(user=user, role=Role.VIEWER, cloud=cloud)
+    return Access(user)
+
+
+@pytest.fixture
+def viewer_of_a(inventory) -> Access:
+    return access_of("viewer-a", projects=[inventory["one"]])

@@ -1,4 +1,5 @@
-"""Hostile input: every statement here is refused, and the database is the same afterwards."""
+"""Hostile input: every statement here is refused, and the database is the same afterwards;
+seen as a viewer of project A, nothing ever shows a row of another project."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,7 +8,7 @@ from django.db import connection
 
 from apps.inventory.models import Cloud, Flavor, Instance
 
-from .helpers import named, run
+from .helpers import named, never_shown, run
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +192,9 @@ SMUGGLED = [
     "select 1;\n\npragma query_only = 0",
     "select 1; attach database '/tmp/x.db' as x",
     "select 1; select * from auth_user",
+    "select * from instances; delete from instances",
+    "select * from clouds, projects; select * from query_clouds",
+    "with x as (select * from images) select * from x; select * from inventory_image",
 ]
 
 
@@ -208,7 +212,14 @@ def fingerprint():
 
 
 @pytest.fixture
-def unchanged(inventory):
+def seen_as(viewer_of_a, project_b) -> list[tuple]:
+    """(access, what results must not show): unrestricted, then as a viewer of project A, who
+    sees no row of another project."""
+    return [(None, set()), (viewer_of_a, project_b)]
+
+
+@pytest.fixture
+def unchanged(seen_as):
     get_user_model().objects.create_user("admin", password="secret-password")
     before = fingerprint()
     yield
@@ -220,30 +231,37 @@ def test_there_are_more_than_a_hundred_hostile_inputs():
 
 
 @pytest.mark.parametrize("sql", HOSTILE, ids=lambda sql: sql[:60])
-def test_hostile_statement_is_refused(unchanged, sql):
-    results = run(sql)
+def test_hostile_statement_is_refused(unchanged, seen_as, sql):
+    for access, hidden in seen_as:
+        results = run(sql, access=access)
 
-    assert results
-    assert all(result["status"] != "success" for result in results), results
-    assert all(result["message"] for result in results)
+        assert results
+        assert all(result["status"] != "success" for result in results), results
+        assert all(result["message"] for result in results)
+        never_shown(results, hidden)
 
 
 @pytest.mark.parametrize("sql", SMUGGLED, ids=lambda sql: sql[:60])
-def test_statement_smuggled_after_another_is_refused(unchanged, sql):
-    first, *others = run(sql)
+def test_statement_smuggled_after_another_is_refused(unchanged, seen_as, sql):
+    for access, hidden in seen_as:
+        results = run(sql, access=access)
 
-    assert first["status"] == "success"
-    assert others and all(result["status"] != "success" for result in others)
+        first, *others = results
+        assert first["status"] == "success"
+        assert others and all(result["status"] != "success" for result in others)
+        never_shown(results, hidden)
 
 
 @pytest.mark.parametrize(
     "value",
     ["'; drop table inventory_cloud; --", "x') or ('1'='1", "\\'; delete from instances; #"],
 )
-def test_hostile_parameter_value_is_only_a_value(unchanged, value):
-    (result,) = run("select count(*) from instances where name = :v:", [named("v", value)])
+def test_hostile_parameter_value_is_only_a_value(unchanged, seen_as, value):
+    sql = "select count(*) from instances where name = :v:"
+    for access, _ in seen_as:
+        (result,) = run(sql, [named("v", value)], access)
 
-    assert result["data"]["row"] == [{"value": [0]}]
+        assert result["data"]["row"] == [{"value": [0]}]
 
 
 def test_connection_can_write_again_after_a_query(inventory):

@@ -20,11 +20,12 @@ def register(driver: type[Driver]) -> type[Driver]:
     return driver
 
 
-def supported_operations() -> dict[str, list[str]]:
-    """{cloud type: [operation names]}, as GET /operations returns it."""
+def supported_operations(cloud_types: set[str] | None = None) -> dict[str, list[str]]:
+    """{cloud type: [operation names]}, as GET /operations returns it; all types, or these."""
     return {
         driver.cloud_type: sorted(str(operation) for operation in driver.operations)
         for driver in _DRIVERS.values()
+        if cloud_types is None or driver.cloud_type in cloud_types
     }
 
 

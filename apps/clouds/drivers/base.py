@@ -124,3 +124,27 @@ class ServerRecord:
     @property
     def is_deleted(self) -> bool:
         return self.state is None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSpec:
+    """What a new server is made of, in the cloud's own ids."""
+
+    name: str
+    flavor_real_id: str
+    image_real_id: str
+    network_real_ids: tuple[str, ...] = ()
+    keypair_name: str | None = None
+    availability_zone: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerStatus:
+    """Where a server stands, as an action follows it. `state` is None once it is deleted."""
+
+    real_id: str
+    state: str | None
+    awaits_confirmation: bool  # a resize waits for its confirmation (Nova's VERIFY_RESIZE)
+    fault: str  # what the cloud says went wrong, when it is in error
+    last_updated: datetime | None

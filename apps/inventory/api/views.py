@@ -5,6 +5,7 @@ import uuid
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import RetrieveAPIView
 
+from ..access import access_of
 from ..models import Image, Instance
 from .serializers import ImageSerializer, InstanceSerializer
 
@@ -13,6 +14,12 @@ class EntityDetail(RetrieveAPIView):
     """Looks an entity up by its public id; an unknown or malformed id is 404 naming it."""
 
     noun = ""
+
+    project_field = "project"
+
+    def get_queryset(self):
+        """Only what the user may see: anything else is 404, exactly as if it did not exist."""
+        return access_of(self.request.user).visible(super().get_queryset(), self.project_field)
 
     def get_object(self):
         pk = self.kwargs["pk"]
@@ -32,3 +39,4 @@ class ImageDetail(EntityDetail):
     queryset = Image.objects.for_wire()
     serializer_class = ImageSerializer
     noun = "Image"
+    project_field = "projects"

@@ -8,6 +8,8 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.views import APIView
 
+from apps.inventory.access import access_of
+
 from ..engine import run_queries
 from .serializers import query_requests
 
@@ -20,13 +22,15 @@ class BodyTooLarge(APIException):
 
 
 class QueryView(APIView):
+    throttle_scope = "query"
+
     def post(self, request):
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(
             request.body
         ) > MAX_BODY_BYTES:
             raise BodyTooLarge
-        results = run_queries(query_requests(request.data))
+        results = run_queries(query_requests(request.data), access_of(request.user))
         body = _json([result.as_wire() for result in results])
         return HttpResponse(body, content_type="application/json")
 

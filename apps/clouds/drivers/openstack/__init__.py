@@ -19,8 +19,18 @@ from apps.inventory.choices import CloudType
 
 from ...choices import Operation
 from .. import register
-from ..base import AuthFailed, Conflict, DriverError, NotFound, RateLimited, Unavailable
+from ..base import (
+    AuthFailed,
+    Conflict,
+    DriverError,
+    NotFound,
+    RateLimited,
+    ServerSpec,
+    ServerStatus,
+    Unavailable,
+)
 from . import records
+from .states import instance_state
 
 PAGE_SIZE = 1000
 API_TIMEOUT = 60  # seconds for any one HTTP call to the cloud
@@ -31,9 +41,7 @@ COMPUTE_MICROVERSION = "2.79"
 @register
 class OpenStackDriver:
     cloud_type = CloudType.OPENSTACK
-    operations = frozenset(
-        {Operation.LIST_PROJECTS, Operation.LIST_INSTANCES, Operation.LIST_IMAGES}
-    )
+    operations = frozenset(Operation) - {Operation.MIGRATE_INSTANCE}
 
     def __init__(self, cloud):
         self.cloud = cloud
@@ -60,15 +68,13 @@ class OpenStackDriver:
 
     def servers(self, region: str, changes_since: datetime | None = None) -> Iterator:
         """Every server of the region; with `changes_since`, those changed (or deleted) since."""
-        query = {"limit": PAGE_SIZE}
-        if changes_since:
-            query["changes-since"] = changes_since.isoformat()
-        conn = self._connect(region)
-        pages = self._pages(
-            conn.compute, f"/servers/detail?{urlencode(query)}", "servers", self._microversion(conn)
-        )
-        for page in pages:
+        for page in self._server_pages(region, changes_since):
             yield from map(records.server, page)
+
+    def server_statuses(self, region: str, changes_since: datetime) -> Iterator[ServerStatus]:
+        """Where each server of the region changed (or deleted) since then stands now."""
+        for page in self._server_pages(region, changes_since):
+            yield from map(_server_status, page)
 
     def flavors(self, region: str) -> list:
         conn = self._connect(region)
@@ -105,7 +111,101 @@ class OpenStackDriver:
         conn = self._connect(region)
         return records.quota(self._get(conn.compute, "/limits")["limits"]["absolute"])
 
+    # Actions -----------------------------------------------------------------------------
+
+    def create_server(self, region: str, spec: ServerSpec) -> str:
+        """Asks for a new server; returns its id."""
+        server = {
+            "name": spec.name,
+            "flavorRef": spec.flavor_real_id,
+            "imageRef": spec.image_real_id,
+            "networks": [{"uuid": real_id} for real_id in spec.network_real_ids] or "auto",
+            "metadata": spec.metadata,
+        }
+        if spec.keypair_name:
+            server["key_name"] = spec.keypair_name
+        if spec.availability_zone:
+            server["availability_zone"] = spec.availability_zone
+        conn = self._connect(region)
+        response = self._send(
+            conn.compute, "POST", "/servers", {"server": server}, self._microversion(conn)
+        )
+        return response.json()["server"]["id"]
+
+    def delete_server(self, region: str, real_id: str) -> None:
+        self._send(self._connect(region).compute, "DELETE", f"/servers/{real_id}")
+
+    def rename_server(self, region: str, real_id: str, name: str) -> None:
+        body = {"server": {"name": name}}
+        self._send(self._connect(region).compute, "PUT", f"/servers/{real_id}", body)
+
+    def reboot_server(self, region: str, real_id: str, hard: bool = False) -> None:
+        self._server_action(region, real_id, "reboot", {"type": "HARD" if hard else "SOFT"})
+
+    def start_server(self, region: str, real_id: str) -> None:
+        self._server_action(region, real_id, "os-start")
+
+    def stop_server(self, region: str, real_id: str) -> None:
+        self._server_action(region, real_id, "os-stop")
+
+    def pause_server(self, region: str, real_id: str) -> None:
+        self._server_action(region, real_id, "pause")
+
+    def unpause_server(self, region: str, real_id: str) -> None:
+        self._server_action(region, real_id, "unpause")
+
+    def suspend_server(self, region: str, real_id: str) -> None:
+        self._server_action(region, real_id, "suspend")
+
+    def resume_server(self, region: str, real_id: str) -> None:
+        self._server_action(region, real_id, "resume")
+
+    def resize_server(self, region: str, real_id: str, flavor_real_id: str) -> None:
+        self._server_action(region, real_id, "resize", {"flavorRef": flavor_real_id})
+
+    def confirm_resize(self, region: str, real_id: str) -> None:
+        self._server_action(region, real_id, "confirmResize")
+
+    def rebuild_server(self, region: str, real_id: str, image_real_id: str) -> None:
+        self._server_action(region, real_id, "rebuild", {"imageRef": image_real_id})
+
+    def create_image(self, region: str, real_id: str, name: str) -> str:
+        """Asks for a snapshot image of a server; returns the new image's id."""
+        conn = self._connect(region)
+        body = {"createImage": {"name": name}}
+        url = f"/servers/{real_id}/action"
+        response = self._send(conn.compute, "POST", url, body, self._microversion(conn))
+        if response.content:  # microversion 2.45 and later
+            return response.json()["image_id"]
+        return response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+    def image(self, region: str, real_id: str):
+        conn = self._connect(region)
+        return records.image(self._get(conn.image, f"/images/{real_id}"))
+
+    def delete_image(self, region: str, real_id: str) -> None:
+        self._send(self._connect(region).image, "DELETE", f"/images/{real_id}")
+
     # Plumbing ----------------------------------------------------------------------------
+
+    def _server_pages(self, region: str, changes_since: datetime | None) -> Iterator:
+        query = {"limit": PAGE_SIZE}
+        if changes_since:
+            query["changes-since"] = changes_since.isoformat()
+        conn = self._connect(region)
+        return self._pages(
+            conn.compute, f"/servers/detail?{urlencode(query)}", "servers", self._microversion(conn)
+        )
+
+    def _server_action(self, region: str, real_id: str, action: str, argument=None) -> None:
+        conn = self._connect(region)
+        self._send(conn.compute, "POST", f"/servers/{real_id}/action", {action: argument})
+
+    def _send(self, adapter, method: str, url: str, body=None, microversion=None):
+        with translated_errors():
+            response = adapter.request(url, method, json=body, microversion=microversion)
+            sdk_exceptions.raise_from_response(response)
+            return response
 
     def _connect(self, region: str | None):
         if region not in self._connections:
@@ -177,6 +277,17 @@ class OpenStackDriver:
             body = self._get(adapter, url, microversion)
             yield body.get(key, [])
             url = _next_link(body, key)
+
+
+def _server_status(data: dict) -> ServerStatus:
+    fault = data.get("fault") or {}
+    return ServerStatus(
+        real_id=data["id"],
+        state=instance_state(data.get("status"), data.get("OS-EXT-STS:task_state")),
+        awaits_confirmation=data.get("status") == "VERIFY_RESIZE",
+        fault=fault.get("message") or "",
+        last_updated=records.timestamp(data.get("updated")),
+    )
 
 
 def _next_link(body: dict, key: str) -> str | None:

@@ -1,0 +1,208 @@
+"""The bodies of the batch endpoints, checked whole before anything happens, and the shapes of
+actions and notifications on the wire."""
+
+from rest_framework import serializers
+
+from apps.inventory.api.fields import WireDateTimeField
+from apps.inventory.api.serializers import WireSerializer
+
+from ..services import MAX_ITEMS
+
+MAX_ID = 255
+
+
+def _is_text(value, max_length: int = MAX_ID) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= max_length
+
+
+class IdListField(serializers.Field):
+    """A JSON list of distinct id strings."""
+
+    default_error_messages = {
+        "null": "Expected a JSON list of ids",
+        "not_a_list": "Expected a JSON list of ids",
+        "empty": "The list of ids is empty",
+        "too_many": f"At most {MAX_ITEMS} ids in one request",
+        "not_ids": f"Ids are non-empty strings of at most {MAX_ID} characters; not {{bad}}",
+        "duplicates": "Ids appear more than once: {ids}",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list")
+        if not data:
+            self.fail("empty")
+        if len(data) > MAX_ITEMS:
+            self.fail("too_many")
+        bad = [value for value in data if not _is_text(value)]
+        if bad:
+            self.fail("not_ids", bad=_shown(bad))
+        if len(set(data)) < len(data):
+            seen, twice = set(), []
+            for value in data:
+                if value in seen and value not in twice:
+                    twice.append(value)
+                seen.add(value)
+            self.fail("duplicates", ids=_shown(twice))
+        return data
+
+
+class NameMapField(serializers.Field):
+    """A JSON object of instance id -> new name."""
+
+    default_error_messages = {
+        "null": "Expected a JSON object of instance id to new name",
+        "not_a_map": "Expected a JSON object of instance id to new name",
+        "empty": "The map of new names is empty",
+        "too_many": f"At most {MAX_ITEMS} instances in one request",
+        "not_ids": f"Ids are non-empty strings of at most {MAX_ID} characters; not {{bad}}",
+        "not_names": "New names are non-empty strings of at most 255 characters; not {bad}",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("not_a_map")
+        if not data:
+            self.fail("empty")
+        if len(data) > MAX_ITEMS:
+            self.fail("too_many")
+        bad_ids = [key for key in data if not _is_text(key)]
+        if bad_ids:
+            self.fail("not_ids", bad=_shown(bad_ids))
+        bad_names = [value for value in data.values() if not _is_text(value)]
+        if bad_names:
+            self.fail("not_names", bad=_shown(bad_names))
+        return data
+
+
+def _shown(values: list, most: int = 5) -> str:
+    shown = ", ".join(repr(value) for value in values[:most])
+    return shown + (f" and {len(values) - most} more" if len(values) > most else "")
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: a number or a boolean is not quietly turned into a string."""
+
+    default_error_messages = {"invalid": "Not a string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class RefSerializer(serializers.Serializer):
+    id = StrictCharField(max_length=MAX_ID)
+
+
+class KeypairRefSerializer(serializers.Serializer):
+    name = StrictCharField(max_length=255, required=False)
+
+
+class EntrySerializer(serializers.Serializer):
+    key = StrictCharField(max_length=255)
+    value = StrictCharField(allow_blank=True)
+
+
+class MetadataSerializer(serializers.Serializer):
+    entry = EntrySerializer(many=True)
+
+    def validate_entry(self, entries):
+        keys = [entry["key"] for entry in entries]
+        if len(set(keys)) < len(keys):
+            raise serializers.ValidationError("Keys appear more than once.")
+        return entries
+
+
+class LaunchSerializer(serializers.Serializer):
+    """An instance to launch, in the wiki's instance shape (other fields are ignored)."""
+
+    name = StrictCharField(max_length=255)
+    projectId = StrictCharField(max_length=MAX_ID)
+    flavor = RefSerializer()
+    image = RefSerializer()
+    networks = RefSerializer(many=True, required=False)
+    keypair = KeypairRefSerializer(required=False)
+    availabilityZone = StrictCharField(max_length=255, required=False)
+    metadata = MetadataSerializer(required=False)
+
+    def validate(self, data):
+        """The spec as the services take it: metadata as a dict, no keypair when empty."""
+        metadata = data.pop("metadata", {"entry": []})
+        data["metadata"] = {entry["key"]: entry["value"] for entry in metadata["entry"]}
+        if not data.get("keypair", {}).get("name"):
+            data.pop("keypair", None)
+        return data
+
+
+class SnapshotSerializer(serializers.Serializer):
+    name = StrictCharField(max_length=255)
+    instanceId = StrictCharField(max_length=MAX_ID)
+
+
+def many(serializer_class, data, noun: str) -> list[dict]:
+    """Validates a JSON list of objects; errors name the position of the object at fault."""
+    if not isinstance(data, list):
+        raise serializers.ValidationError(f"Expected a JSON list of {noun}s")
+    if not data:
+        raise serializers.ValidationError(f"The list of {noun}s is empty")
+    if len(data) > MAX_ITEMS:
+        raise serializers.ValidationError(f"At most {MAX_ITEMS} {noun}s in one request")
+    valid = []
+    for position, item in enumerate(data):
+        serializer = serializer_class(data=item)
+        if not serializer.is_valid():
+            raise serializers.ValidationError(f"{noun} {position}: {_sentence(serializer.errors)}")
+        valid.append(serializer.validated_data)
+    return valid
+
+
+def _sentence(errors) -> str:
+    """DRF's nested errors as `flavor: id: Not a string.` (without `non_field_errors`)."""
+    if isinstance(errors, dict):
+        return "; ".join(
+            _sentence(value) if key == "non_field_errors" else f"{key}: {_sentence(value)}"
+            for key, value in errors.items()
+        )
+    if isinstance(errors, list):
+        return " ".join(_sentence(error) for error in errors if error)
+    return str(errors)
+
+
+# Responses ------------------------------------------------------------------------------
+
+
+class ActionItemSerializer(WireSerializer):
+    id = serializers.CharField(source="target_id")
+    name = serializers.CharField()
+    operation = serializers.CharField()
+    status = serializers.CharField()
+    reason = serializers.CharField()
+    attempts = serializers.IntegerField()
+    startedAt = WireDateTimeField(source="started_at")
+    acceptedAt = WireDateTimeField(source="accepted_at")
+    finishedAt = WireDateTimeField(source="finished_at")
+
+
+class ActionSerializer(WireSerializer):
+    id = serializers.UUIDField()
+    operation = serializers.CharField()
+    requestedBy = serializers.CharField(source="requested_by.get_username", default=None)
+    requestedAt = WireDateTimeField(source="requested_at")
+    parameters = serializers.JSONField()
+    counts = serializers.SerializerMethodField()
+    items = ActionItemSerializer(many=True, source="items.all")
+
+    def get_counts(self, action):
+        counts = {}
+        for item in action.items.all():
+            counts[item.status] = counts.get(item.status, 0) + 1
+        return counts
+
+
+class NotificationSerializer(WireSerializer):
+    id = serializers.IntegerField()
+    # To the microsecond, so that a client can ask for what came since the last one it saw.
+    timestamp = serializers.DateTimeField(source="created_at")
+    message = serializers.CharField()
+    actionId = serializers.UUIDField(source="action_id")

@@ -1,0 +1,181 @@
+"""The wiki's batch endpoints of /instances and /images, GET /actions/{id} and
+GET /notifications: thin views over the services."""
+
+import json
+import uuid
+
+from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import APIException, NotFound, ParseError, ValidationError
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.clouds.choices import Operation
+from apps.inventory.access import access_of
+
+from .. import services
+from ..filtersets import NotificationFilterSet
+from ..models import Action, Notification
+from .serializers import (
+    ActionSerializer,
+    IdListField,
+    LaunchSerializer,
+    NameMapField,
+    NotificationSerializer,
+    SnapshotSerializer,
+    many,
+)
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class MayOperate(BasePermission):
+    message = "Your grants let you view, not act: an operator role is needed"
+
+    def has_permission(self, request, view):
+        return access_of(request.user).may_operate
+
+
+class BatchView(APIView):
+    """Reads the body as JSON whatever its Content-Type (the wiki's curl examples send none),
+    and answers `{actionId, queued, skipped}`."""
+
+    permission_classes = [IsAuthenticated, MayOperate]
+    throttle_scope = "actions"
+
+    def body(self, request):
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        too_large = declared.isdigit() and int(declared) > MAX_BODY_BYTES  # not even read
+        if too_large or len(request.body) > MAX_BODY_BYTES:
+            raise ValidationError(f"The request body is larger than {MAX_BODY_BYTES} bytes")
+        try:
+            return json.loads(request.body or b"null", object_pairs_hook=_unique_keys)
+        except ValueError as exc:
+            raise ParseError(f"Cannot read the body as JSON: {exc}") from None
+
+    def ids(self, request) -> list[str]:
+        return IdListField().run_validation(self.body(request))
+
+    def respond(self, outcome: services.Outcome) -> Response:
+        return Response(outcome.as_wire())
+
+    def handle_exception(self, exc):
+        if isinstance(exc, services.ActionError):
+            refused = APIException(str(exc))
+            refused.status_code = exc.status
+            exc = refused
+        return super().handle_exception(exc)
+
+    @property
+    def user(self):
+        return self.request.user
+
+
+def _unique_keys(pairs):
+    """A JSON object, refusing a key given twice (a rename map would lose one name)."""
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"the key {key!r} appears more than once")
+        data[key] = value
+    return data
+
+
+class InstanceOperationView(BatchView):
+    """PUT /instances/reboot and the like, POST /instances/delete: a list of instance ids."""
+
+    operation = ""
+
+    def put(self, request):
+        return self.respond(services.instance_action(self.operation, self.ids(request), self.user))
+
+    post = put  # POST /instances/delete; urls.py allows each path only its wiki method
+
+
+class ResizeView(BatchView):
+    def put(self, request, flavor_id):
+        return self.respond(services.resize(self.ids(request), flavor_id, self.user))
+
+
+class RebuildView(BatchView):
+    def put(self, request, image_id):
+        return self.respond(services.rebuild(self.ids(request), image_id, self.user))
+
+
+class RenameView(BatchView):
+    def put(self, request):
+        names = NameMapField().run_validation(self.body(request))
+        return self.respond(services.rename(names, self.user))
+
+
+class LaunchView(BatchView):
+    def post(self, request):
+        specs = many(LaunchSerializer, self.body(request), "instance")
+        return self.respond(services.launch(specs, self.user))
+
+
+class SnapshotView(BatchView):
+    def post(self, request):
+        specs = many(SnapshotSerializer, self.body(request), "image")
+        return self.respond(services.snapshot(specs, self.user))
+
+
+class ImageDeleteView(BatchView):
+    def post(self, request):
+        return self.respond(services.delete_images(self.ids(request), self.user))
+
+
+class ActionDetail(RetrieveAPIView):
+    queryset = Action.objects.select_related("requested_by").prefetch_related("items")
+    serializer_class = ActionSerializer
+
+    def get_queryset(self):
+        """Actions with an item in the user's projects, and the user's own."""
+        queryset = super().get_queryset()
+        visible = access_of(self.request.user).visible_project_ids
+        if visible is None:
+            return queryset
+        return queryset.filter(
+            Q(items__project__in=visible) | Q(requested_by=self.request.user)
+        ).distinct()
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        try:
+            return self.get_queryset().get(pk=uuid.UUID(pk))
+        except (ValueError, Action.DoesNotExist):
+            raise NotFound(f"Action {pk} does not exist") from None
+
+
+class NotificationList(ListAPIView):
+    """Failure letters in the order they were written: those after `since` (at most LIMIT),
+    or the latest LIMIT."""
+
+    LIMIT = 1000
+    serializer_class = NotificationSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = NotificationFilterSet
+    queryset = Notification.objects.all()
+
+    def get_queryset(self):
+        return access_of(self.request.user).visible(super().get_queryset(), "item__project")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "since" in self.request.query_params:
+            return queryset.order_by("created_at", "id")[: self.LIMIT]
+        return list(queryset.order_by("-created_at", "-id")[: self.LIMIT])[::-1]
+
+
+OPERATIONS = {
+    "delete": Operation.DELETE_INSTANCE,
+    "reboot": Operation.REBOOT_INSTANCE,
+    "hard-reboot": Operation.HARD_REBOOT_INSTANCE,
+    "start": Operation.START_INSTANCE,
+    "shutdown": Operation.SHUTDOWN_INSTANCE,
+    "pause": Operation.PAUSE_INSTANCE,
+    "resume": Operation.RESUME_INSTANCE,
+    "suspend": Operation.SUSPEND_INSTANCE,
+}

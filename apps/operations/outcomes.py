@@ -1,0 +1,48 @@
+"""Recording how an item ends: its status, a letter when it failed, and the inventory put back
+when the cloud refused a call (an interim state it never reached, a launch that never was)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.clouds.choices import Operation
+from apps.inventory.models import Image, Instance
+
+from . import letters
+from .choices import ItemStatus
+from .models import ActionItem
+from .rules import RULES
+
+
+def succeed(item: ActionItem, reason: str = "") -> None:
+    _finish(item, ItemStatus.SUCCEEDED, reason)
+
+
+def fail(item: ActionItem, reason: str, *, refused: bool = False) -> None:
+    """Fails the item with a letter; `refused`: the cloud never took the call, so what the
+    request showed at once is undone."""
+    with transaction.atomic():
+        _finish(item, ItemStatus.FAILED, reason)
+        letters.write(item, reason)
+        if refused:
+            _undo(item)
+
+
+def _finish(item: ActionItem, status: str, reason: str) -> None:
+    item.status, item.reason, item.finished_at = status, reason, timezone.now()
+    ActionItem.objects.filter(pk=item.pk).update(
+        status=status, reason=reason, finished_at=item.finished_at
+    )
+
+
+def _undo(item: ActionItem) -> None:
+    interim = RULES[item.operation].interim
+    if item.operation == Operation.ADD_INSTANCE:
+        Instance.objects.filter(pk=item.instance_id, real_id__isnull=True).delete()
+    elif item.operation == Operation.DELETE_IMAGE:
+        Image.objects.filter(pk=item.image_id, state=interim).update(state=item.previous_state)
+    else:
+        Instance.objects.filter(pk=item.instance_id, state=interim).update(
+            state=item.previous_state
+        )
+    if item.operation == Operation.ADD_IMAGE:
+        Image.objects.filter(pk=item.image_id, real_id__isnull=True).delete()
