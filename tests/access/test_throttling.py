@@ -1,0 +1,38 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.throttling import ScopedRateThrottle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tight_rates(monkeypatch):
+    monkeypatch.setattr(
+        ScopedRateThrottle, "THROTTLE_RATES", {"query": "2/min", "actions": "1/min"}
+    )
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.usefixtures("tight_rates")
+def test_queries_over_the_rate_are_429_with_retry_after(api):
+    body = [{"sql": "select 1"}]
+    statuses = [api.post("/query", body, format="json").status_code for _ in range(2)]
+
+    refused = api.post("/query", body, format="json")
+
+    assert statuses == [200, 200]
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "throttled" in refused.json()["message"]
+
+
+@pytest.mark.usefixtures("tight_rates")
+def test_actions_have_their_own_rate(api):
+    api.put("/instances/reboot", ["00000000-0000-0000-0000-000000000000"], format="json")
+
+    refused = api.put("/instances/reboot", ["00000000-0000-0000-0000-000000000000"], format="json")
+
+    assert refused.status_code == 429
+    assert api.post("/query", [{"sql": "select 1"}], format="json").status_code == 200
