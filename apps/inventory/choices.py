@@ -35,6 +35,25 @@ class InstanceState(models.TextChoices):
     ERROR = "error"
 
 
+# The states an instance shows between an accepted batch action and the cloud's answer.
+INTERIM_STATES = frozenset(
+    {
+        InstanceState.QUEUED,
+        InstanceState.REBOOTING,
+        InstanceState.HARD_REBOOTING,
+        InstanceState.SHUTTING_DOWN,
+        InstanceState.STARTING,
+        InstanceState.PAUSING,
+        InstanceState.RESUMING,
+        InstanceState.SUSPENDING,
+        InstanceState.RESIZING,
+        InstanceState.REBUILDING,
+        InstanceState.SNAPSHOTTING,
+        InstanceState.DELETING,
+    }
+)
+
+
 class ImageState(models.TextChoices):
     QUEUED = "queued"
     SAVING = "saving"

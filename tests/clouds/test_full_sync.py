@@ -117,3 +117,24 @@ def test_deleted_images_go_with_a_full_listing(sync, simulator):
 
     assert run.deleted >= 1
     assert not Image.objects.filter(real_id=image_id).exists()
+
+
+def test_an_interim_state_survives_a_listing_that_predates_the_action(sync):
+    sync("instances")
+    instance = Instance.objects.filter(state=InstanceState.LAUNCHED).first()
+    Instance.objects.filter(pk=instance.pk).update(state=InstanceState.REBOOTING)
+
+    sync("instances")
+
+    assert Instance.objects.get(pk=instance.pk).state == InstanceState.REBOOTING
+
+
+def test_the_clouds_news_replaces_an_interim_state(sync, simulator):
+    sync("instances")
+    instance = Instance.objects.filter(state=InstanceState.LAUNCHED).first()
+    Instance.objects.filter(pk=instance.pk).update(state=InstanceState.STARTING)
+    simulator.control.update_server(instance.real_id, status="SHUTOFF")
+
+    sync("instances")
+
+    assert Instance.objects.get(pk=instance.pk).state == InstanceState.SHUTOFF

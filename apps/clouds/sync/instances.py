@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from apps.inventory.choices import INTERIM_STATES
 from apps.inventory.models import (
     Flavor,
     Image,
@@ -46,7 +47,9 @@ def _sync_project(cloud, project, records, images, *, complete: bool) -> Counts:
         existing = Instance.objects.filter(project=project, real_id__isnull=False)
     else:  # only the rows of the changes, by the (cloud, real id) index: cost follows changes
         existing = Instance.objects.filter(cloud=cloud, real_id__in=list(incoming))
-    outcome = reconcile(Instance, existing, ("cloud", cloud.id), incoming, complete=complete)
+    outcome = reconcile(
+        Instance, existing, ("cloud", cloud.id), incoming, complete=complete, keep=_keep_interim
+    )
     _sync_children(outcome, present, resolve, complete)
     counts.add(outcome.counts)
     return counts
@@ -72,6 +75,17 @@ def _sync_children(outcome, records, resolve, complete: bool) -> None:
         networks,
     )
     count_child_changes(outcome, rewritten)
+
+
+def _keep_interim(row: dict, values: dict) -> dict:
+    """An interim state Perspective showed for an accepted action stays until the cloud reports
+    a change of the instance: a listing made before the worker's call must not undo it."""
+    unchanged_in_cloud = values["last_updated"] is not None and (
+        row["last_updated"] == values["last_updated"]
+    )
+    if row["state"] in INTERIM_STATES and unchanged_in_cloud:
+        return {**values, "state": row["state"]}
+    return values
 
 
 class _Resolver:

@@ -31,11 +31,14 @@ class Outcome:
     changed: set = field(default_factory=set)  # public ids created or updated
 
 
-def reconcile(model, existing, scope: tuple[str, object], incoming: dict[str, dict], *, complete):
+def reconcile(
+    model, existing, scope: tuple[str, object], incoming: dict[str, dict], *, complete, keep=None
+):
     """Reconcile `existing` (the rows the listing covers) with `incoming` {real id: values}.
 
     `scope` is (field, id) of the unique constraint with real_id, e.g. ("cloud", cloud.id);
     new rows get a public id derived from it. Nothing is deleted unless `complete`.
+    `keep(row, values)`, when given, returns the values to write over an existing row.
     """
     fields = list(next(iter(incoming.values()))) if incoming else []
     current = {row["real_id"]: row for row in existing.values("id", "real_id", *fields)}
@@ -45,6 +48,8 @@ def reconcile(model, existing, scope: tuple[str, object], incoming: dict[str, di
     kind = model._meta.model_name
     for real_id, values in incoming.items():
         row = current.get(real_id)
+        if row is not None and keep:
+            values = keep(row, values)
         if row is None:
             public_id = stable_id(scope_id, kind, real_id)
             counts.created += 1
