@@ -19,7 +19,14 @@ from apps.inventory.models import (
     Subnet,
 )
 
-from .reconcile import Counts, count_child_changes, grouped, reconcile, replace_children
+from .reconcile import (
+    Counts,
+    count_child_changes,
+    grouped,
+    reconcile,
+    replace_children,
+    replace_details,
+)
 
 
 def sync_catalog(driver, cloud, progress) -> Counts:
@@ -176,18 +183,11 @@ def _sync_images(cloud, listing: dict[str, tuple]) -> Counts:
         outcome.ids[real_id]: {(p,) for p in project_ids}
         for real_id, (_, project_ids) in listing.items()
     }
-    current_metadata = grouped(
-        ImageMetadata.objects.filter(image__cloud=cloud).values_list("image", "key", "value")
-    )
-    links = Image.projects.through.objects.filter(image__cloud=cloud)
-    rewritten = replace_children(
-        ImageMetadata, "image", ("key", "value"), current_metadata, metadata
-    ) | replace_children(
-        Image.projects.through,
+    replace_details(
+        outcome,
         "image",
-        ("project",),
-        grouped(links.values_list("image", "project")),
-        projects,
+        {"image__cloud": cloud},
+        (ImageMetadata, metadata),
+        (Image.projects.through, projects),
     )
-    count_child_changes(outcome, rewritten)
     return outcome.counts

@@ -16,7 +16,7 @@ from apps.inventory.models import (
     Project,
 )
 
-from .reconcile import Counts, count_child_changes, delete_ids, grouped, reconcile, replace_children
+from .reconcile import Counts, delete_ids, reconcile, replace_details
 
 
 def sync_instances(driver, cloud, progress, since: datetime | None = None) -> Counts:
@@ -61,20 +61,13 @@ def _sync_children(outcome, records, resolve, complete: bool) -> None:
     networks = {outcome.ids[r.real_id]: resolve.networks(r) for r in records}
     # A whole listing compares against everything; a few changes only against their own rows.
     scope = {"instance__project": resolve.project} if complete else {"instance__in": ids}
-    current_metadata = grouped(
-        InstanceMetadata.objects.filter(**scope).values_list("instance", "key", "value")
-    )
-    links = Instance.networks.through.objects.filter(**scope)
-    rewritten = replace_children(
-        InstanceMetadata, "instance", ("key", "value"), current_metadata, metadata
-    ) | replace_children(
-        Instance.networks.through,
+    replace_details(
+        outcome,
         "instance",
-        ("network",),
-        grouped(links.values_list("instance", "network")),
-        networks,
+        scope,
+        (InstanceMetadata, metadata),
+        (Instance.networks.through, networks),
     )
-    count_child_changes(outcome, rewritten)
 
 
 def _keep_interim(row: dict, values: dict) -> dict:

@@ -108,3 +108,21 @@ def count_child_changes(outcome: Outcome, rewritten: set) -> None:
     outcome.counts.unchanged -= moved
     outcome.counts.updated += moved
     outcome.changed |= rewritten
+
+
+def replace_details(outcome: Outcome, parent: str, scope: dict, metadata, links) -> None:
+    """Rewrites the metadata and the link rows of the parents whose sets changed, and counts
+    those parents as updated. `metadata` and `links` are (model, {parent id: wanted set}); a
+    link model has the parent and one other field; `scope` selects the current rows of both."""
+    (metadata_model, wanted_metadata), (link_model, wanted_links) = metadata, links
+    link_field = next(
+        f.name for f in link_model._meta.concrete_fields if f.is_relation and f.name != parent
+    )
+    current_metadata = grouped(
+        metadata_model.objects.filter(**scope).values_list(parent, "key", "value")
+    )
+    current_links = grouped(link_model.objects.filter(**scope).values_list(parent, link_field))
+    rewritten = replace_children(
+        metadata_model, parent, ("key", "value"), current_metadata, wanted_metadata
+    ) | replace_children(link_model, parent, (link_field,), current_links, wanted_links)
+    count_child_changes(outcome, rewritten)
