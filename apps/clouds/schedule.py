@@ -35,7 +35,9 @@ def due_runs(now=None) -> list[SyncRun]:
 
 
 def _is_due(cloud, kind, interval, now) -> bool:
-    recent = list(SyncRun.objects.filter(cloud=cloud, kind=kind).order_by("-queued_at")[:RECENT])
+    # A skipped run found the cloud busy and did nothing: it does not postpone the next one.
+    runs = SyncRun.objects.filter(cloud=cloud, kind=kind).exclude(status=SyncStatus.SKIPPED)
+    recent = list(runs.order_by("-queued_at")[:RECENT])
     if not recent:
         return True
     latest = recent[0]

@@ -1,6 +1,5 @@
 """What the admin, the commands and the demo ask of the clouds app."""
 
-from celery import chain
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -8,14 +7,13 @@ from apps.inventory.models import Cloud
 
 from . import clouds_yaml
 from .models import SyncRun
-from .tasks import sync_cloud
+from .tasks import run_in_order
 
 
 def queue_syncs(cloud, kinds: list[str]) -> list[SyncRun]:
     """Records sync runs and hands them to a worker, to run one after the other."""
     runs = [SyncRun.objects.create(cloud=cloud, kind=kind) for kind in kinds]
-    work = chain(*(sync_cloud.si(run.id) for run in runs))
-    transaction.on_commit(work.delay)
+    run_in_order(runs)
     return runs
 
 

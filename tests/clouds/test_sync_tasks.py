@@ -1,6 +1,8 @@
+import json
 from datetime import timedelta
 
 import pytest
+from celery.signals import before_task_publish
 from django.utils import timezone
 
 from apps.clouds.models import SyncRun
@@ -56,15 +58,46 @@ def test_a_lasting_error_is_not_retried(cloud):
     assert run.status == "failed"
 
 
-def test_task_arguments_carry_no_secret(cloud, django_capture_on_commit_callbacks, monkeypatch):
-    sent = []
-    monkeypatch.setattr(sync_cloud, "delay", lambda *args: sent.append(args))
+@pytest.fixture
+def published():
+    """The bodies of the task messages sent while the test runs: (args, kwargs, embed)."""
+    bodies = []
+
+    def record(body, **_):
+        bodies.append(body)
+
+    before_task_publish.connect(record, weak=False)
+    yield bodies
+    before_task_publish.disconnect(record)
+
+
+def chained_args(body) -> list:
+    args, _, embed = body
+    return [args, *(signature["args"] for signature in embed["chain"] or [])]
+
+
+def test_task_arguments_carry_no_secret(cloud, django_capture_on_commit_callbacks, published):
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_syncs()
+
+    assert published
+    every_args = [args for body in published for args in chained_args(body)]
+    assert all(len(args) == 1 and isinstance(args[0], int) for args in every_args)
+    assert cloud.password not in json.dumps(published)
+
+
+def test_a_clouds_due_runs_are_queued_to_run_one_after_the_other(
+    cloud, django_capture_on_commit_callbacks, published
+):
+    factories.CloudFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
         schedule_syncs()
 
-    assert sent
-    assert all(args == (run_id,) and isinstance(run_id, int) for args in sent for run_id in args)
+    assert len(published) == 2  # one chain per cloud
+    runs_of_first_chain = [args[0] for args in chained_args(published[0])]
+    kinds = SyncRun.objects.filter(pk__in=runs_of_first_chain).values_list("kind", flat=True)
+    assert sorted(kinds) == ["catalog", "changes", "instances"]
 
 
 def test_every_kind_is_due_for_a_new_cloud(cloud):
@@ -100,6 +133,14 @@ def test_a_failing_cloud_backs_off(cloud):
     assert due_runs(now=one_interval) == []
     two_intervals = now + timedelta(seconds=2 * cloud.changes_sync_seconds + 1)
     assert [run.kind for run in due_runs(now=two_intervals)] == ["changes"]
+
+
+def test_a_skipped_run_does_not_postpone_the_next(cloud):
+    for run in due_runs():
+        run.status = "skipped"
+        run.save()
+
+    assert sorted(run.kind for run in due_runs()) == ["catalog", "changes", "instances"]
 
 
 def test_a_run_lost_by_its_worker_is_failed_and_requeued(cloud):
