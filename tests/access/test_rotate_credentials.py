@@ -38,3 +38,17 @@ def test_rotation_re_encrypts_with_the_new_key(keys):
     keys(new)  # the old key is gone: the secret must still read
     assert Cloud.objects.get(pk=cloud.pk).password == "s3cret"
     assert Fernet(new.encode()).decrypt(stored_password(cloud).encode()) == b"s3cret"
+
+
+def test_a_secret_no_key_decrypts_fails_only_where_it_is_read(keys, api):
+    keys(Fernet.generate_key().decode())
+    instance = factories.InstanceFactory(project__cloud__password="s3cret")
+    keys(Fernet.generate_key().decode())  # the key that encrypted it is lost
+
+    detail = api.get(f"/instances/{instance.id}")
+    listing = api.get("/api/instances/")
+
+    assert detail.status_code == 200
+    assert [item["id"] for item in listing.json()["results"]] == [str(instance.id)]
+    with pytest.raises(crypto.UndecryptableSecret):
+        _ = Cloud.objects.get(pk=instance.cloud_id).password
