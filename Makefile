@@ -8,7 +8,7 @@ PORT ?= 8000
 export PORT
 run: export DEBUG ?= true
 
-.PHONY: run test lint format
+.PHONY: run test lint format chromium
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -16,8 +16,16 @@ run: $(VENV)/.installed
 	@echo "Perspective on http://127.0.0.1:$(PORT)/ (admin at /admin/); Ctrl-C stops everything."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The overview's browser test drives Debian's chromium: installed here when missing and apt-get
+# is usable as root. Without it that test is skipped, so a failure here stops nothing.
+chromium:
+	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+	  { echo "Installing Debian's chromium for the browser test..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	      >/dev/null 2>&1 || echo "Could not install chromium; the browser test will be skipped."; }
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

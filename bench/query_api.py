@@ -100,6 +100,23 @@ def seed(instances: int, env: dict) -> None:
     )
 
 
+@contextmanager
+def seeded_django(instances: int):
+    """Seeds `instances` into a new var/ folder (or DATABASE_URL's database), then sets Django
+    up in this process on it; yields the folder."""
+    with tempfile.TemporaryDirectory() as var_dir:
+        env = os.environ | {"DEBUG": "true", "PERSPECTIVE_VAR_DIR": var_dir}
+        started = time.perf_counter()
+        seed(instances, env)
+        print(f"seeded {instances} instances in {time.perf_counter() - started:.0f} s")
+        os.environ.update(env, DJANGO_SETTINGS_MODULE="perspective.settings")
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        yield var_dir
+
+
 def medians_ms(first, second, repeat: int) -> tuple[float, float]:
     """Median times of two functions, run by turns so that a busy machine slows both alike."""
     first(), second()  # warm: caches, the database's pages
@@ -177,16 +194,7 @@ def users(viewer: bool, project) -> list[tuple]:
 
 
 def main(instances: int, datasette: bool, viewer: bool, repeat: int = 25) -> None:
-    with tempfile.TemporaryDirectory() as var_dir:
-        env = os.environ | {"DEBUG": "true", "PERSPECTIVE_VAR_DIR": var_dir}
-        started = time.perf_counter()
-        seed(instances, env)
-        print(f"seeded {instances} instances in {time.perf_counter() - started:.0f} s")
-        os.environ.update(env, DJANGO_SETTINGS_MODULE="perspective.settings")
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
+    with seeded_django(instances) as var_dir:
         from django.conf import settings
         from django.db import connection
         from django.test import Client

@@ -24,7 +24,7 @@ os.environ.setdefault("PERSPECTIVE_VAR_DIR", tempfile.mkdtemp(prefix="perspectiv
 BENCH_DB = "perspective_sync_bench"
 
 
-def use_fresh_postgres_database() -> None:
+def use_fresh_postgres_database(name: str = BENCH_DB) -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         return
@@ -32,9 +32,9 @@ def use_fresh_postgres_database() -> None:
 
     admin_url = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + BENCH_DB
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
 
 
 def timed(function, *args):

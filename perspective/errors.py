@@ -1,8 +1,15 @@
 """Every error a client sees is JSON with a `message`: DRF exceptions, unknown URLs, crashes."""
 
 from django.http import JsonResponse
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+# For the OpenAPI schema (perspective/schema.py); the handlers below build the bodies themselves.
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error."""
+
+    message = serializers.CharField(help_text="What went wrong, in one sentence.")
 
 
 def exception_handler(exc, context):

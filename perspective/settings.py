@@ -33,7 +33,7 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "perspective.apps.PerspectiveAdminConfig",  # django.contrib.admin, the overview as index
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.inventory",
     "apps.clouds",
     "apps.operations",
@@ -51,9 +53,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that the time of every request includes all the others.
+    "apps.service.metrics.http.RequestMetricsMiddleware",
+    "perspective.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Answers /ping whatever the Host: load balancers check instances by their address.
+    "apps.service.middleware.PingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,7 +116,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Until `collectstatic` has run (development, tests), WhiteNoise looks files up on each request.
 WHITENOISE_AUTOREFRESH = DEBUG or not STATIC_ROOT.exists()
 STORAGES = {
@@ -164,7 +171,10 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULE = {
     # Each cloud's own intervals decide what is due; this only looks often enough.
-    "schedule-syncs": {"task": "apps.clouds.tasks.schedule_syncs", "schedule": 15.0},
+    "schedule-syncs": {
+        "task": "apps.clouds.tasks.schedule_syncs",
+        "schedule": env.float("SYNC_SCHEDULE_SECONDS", default=15.0),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -174,6 +184,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "perspective.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "perspective.schema.AutoSchema",
     # Tokens for programs (`Authorization: Token ...`), sessions for staff in the browsable API;
     # TokenAuthentication first, so that a request without credentials is a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -188,12 +199,43 @@ REST_FRAMEWORK = {
     },
 }
 
+# The OpenAPI schema (/api/schema/) and its Swagger UI (/api/docs/), public: the contract is
+# not secret. The UI's files come from drf-spectacular-sidecar, served as static files.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Perspective API",
+    "DESCRIPTION": (
+        "Inventory, read-only SQL and batch actions for OpenStack clouds, on the paths and JSON "
+        "shapes of the original service's API wiki.\n\n"
+        "**Authentication.** Every endpoint but `/ping` and `/version` needs credentials: a "
+        "token in the header `Authorization: Token <key>`, or the session of a user logged in "
+        "to the admin (sending the CSRF token on writes). Access is per project: viewers may "
+        "use the GET endpoints and `/query`, operators also the batch actions.\n\n"
+        '**Errors** are JSON `{"message": "..."}`: 400 a body that is not JSON or not of the '
+        "endpoint's shape, 401 no or invalid credentials, 403 not permitted, 404 an unknown or "
+        "malformed id (or one outside the user's projects), 429 over the request rate."
+    ),
+    "VERSION": VERSION,
+    "SERVE_PUBLIC": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components (LaunchRequest, ...), apart from the responses.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.service.api.schema.add_version",
+    ],
+}
+
 # Throttling counts in this cache: per process unless CACHE_URL names a shared one (Redis).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Production hardening; every one is on unless DEBUG is on, and each can be set explicitly.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^ping$"]
+# Load balancers and Prometheus call these over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^ping$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -203,14 +245,43 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
+# Logs go to stderr: JSON lines (LOG_FORMAT=json, the default unless DEBUG) or plain text, each
+# record with its request id and, in a worker, its task (perspective/logging.py). gunicorn's
+# own and access logs go through the same configuration (deploy/gunicorn.conf.py).
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "perspective.logging.ContextFilter"},
+        "access": {"()": "perspective.logging.AccessLogFields"},
+    },
+    "formatters": {
+        "plain": {"()": "perspective.logging.plain_formatter"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # gunicorn's loggers, when gunicorn runs: through the console handler like the rest.
+        "gunicorn.error": {"propagate": True},
+        "gunicorn.access": {"propagate": True, "filters": ["access"]},
+    },
 }
 
 # POST /query: statement time limit (milliseconds) and most rows per result.
@@ -224,3 +295,9 @@ ACTIONS_POLL_SECONDS = env.float("ACTIONS_POLL_SECONDS", default=5.0)
 ACTIONS_FOLLOW_SECONDS = env.int("ACTIONS_FOLLOW_SECONDS", default=1800)
 ACTIONS_CONFIRM_RESIZE = env.bool("ACTIONS_CONFIRM_RESIZE", default=True)
 CELERY_BEAT_SCHEDULE["sweep-actions"] = {"task": "apps.operations.tasks.sweep", "schedule": 60.0}
+
+# GET /metrics (Prometheus): only from these addresses or networks, and, when METRICS_TOKEN is
+# set, only with `Authorization: Bearer <METRICS_TOKEN>`; a request relayed by a proxy needs the
+# token. Refused: 404 for an address, 401 for a token.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")

@@ -1,3 +1,6 @@
+import io
+import logging
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -15,3 +18,13 @@ def api(admin_user):
 @pytest.fixture
 def anonymous():
     return APIClient()
+
+
+@pytest.fixture
+def log_output():
+    """What the project's console log handler writes meanwhile (JSON lines in the tests)."""
+    handler = next(h for h in logging.getLogger().handlers if h.name == "console")
+    output = io.StringIO()
+    previous = handler.setStream(output)
+    yield output
+    handler.setStream(previous)

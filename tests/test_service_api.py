@@ -17,6 +17,15 @@ def test_ping_is_200_when_database_and_broker_answer(api):
     assert response.json() == {"message": "ok"}
 
 
+def test_ping_answers_a_load_balancer_that_sends_its_own_host(anonymous):
+    response = anonymous.get("/ping", HTTP_HOST="10.0.0.7:8000")
+    elsewhere = anonymous.get("/version", HTTP_HOST="10.0.0.7:8000")
+
+    assert response.status_code == 200
+    assert response.json() == {"message": "ok"}
+    assert elsewhere.status_code == 400
+
+
 @pytest.fixture
 def unreachable_broker():
     """A real broker URL on a port where nothing listens."""
@@ -47,6 +56,14 @@ def test_version_is_plain_text_from_pyproject(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     assert response.content.decode() == pyproject["project"]["version"]
+
+
+def test_version_refuses_other_methods_with_a_json_message(client):
+    response = client.post("/version")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json() == {"message": 'Method "POST" not allowed.'}
 
 
 def test_operations_is_empty_without_drivers(api, monkeypatch):

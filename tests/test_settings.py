@@ -1,5 +1,6 @@
 """Settings come from the environment; checked in fresh processes, as a deployment starts them."""
 
+import json
 import os
 import subprocess
 import sys
@@ -17,7 +18,12 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    inherited = PRODUCTION.keys() | {"DATABASE_URL", "CELERY_BROKER_URL", "SECURE_SSL_REDIRECT"}
+    inherited = PRODUCTION.keys() | {
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "SECURE_SSL_REDIRECT",
+        "LOG_FORMAT",
+    }
     base = {key: value for key, value in os.environ.items() if key not in inherited}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -45,6 +51,14 @@ def test_secret_key_is_required_with_debug_off():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+def test_a_malformed_metrics_address_stops_the_start():
+    result = manage("check", METRICS_ALLOWED_IPS="10.0.0.0/33", **PRODUCTION)
+
+    assert result.returncode != 0
+    assert "METRICS_ALLOWED_IPS" in result.stderr
+    assert "10.0.0.0/33" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("url", "engine"),
     [
@@ -61,3 +75,32 @@ def test_database_url_chooses_the_engine(url, engine):
     result = manage("shell", "--no-imports", "-c", code, **env)
 
     assert result.stdout.strip() == engine, result.stderr
+
+
+LOG_A_WARNING = "import logging; logging.getLogger('perspective').warning('hello')"
+
+
+def test_logs_are_json_lines_with_debug_off():
+    result = manage("shell", "--no-imports", "-c", LOG_A_WARNING, **PRODUCTION)
+
+    record = json.loads(result.stderr.strip().splitlines()[-1])
+    assert (record["level"], record["logger"], record["message"]) == (
+        "WARNING",
+        "perspective",
+        "hello",
+    )
+
+
+def test_logs_are_plain_text_with_debug_on():
+    env = {"DJANGO_SETTINGS_MODULE": "perspective.settings", "DEBUG": "true"}
+
+    result = manage("shell", "--no-imports", "-c", LOG_A_WARNING, **env)
+
+    assert result.stderr.strip().splitlines()[-1].endswith(" WARNING perspective [-]: hello")
+
+
+def test_log_format_is_json_or_plain():
+    result = manage("check", **PRODUCTION, LOG_FORMAT="xml")
+
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be json or plain" in result.stderr

@@ -50,3 +50,24 @@ INSTANCE_EXAMPLE = {
 # Instance and image fields original-behaviour.md lists that the example happens not to show.
 INSTANCE_EXTRA_FIELDS = {"availabilityZone", "fqdn"}
 IMAGE_EXTRA_FIELDS = {"checksum", "instanceId"}
+
+# The wiki's endpoints (api-wiki.txt), as (method, path) with `{}` for a path parameter. Its
+# `GET /instance/{ID}` is served at /instances/{id}, the path its own curl example uses.
+WIKI_ENDPOINTS = {
+    ("POST", "/query"),
+    ("POST", "/instances"),
+    ("POST", "/instances/delete"),
+    *(
+        ("PUT", f"/instances/{action}")
+        for action in ("reboot", "hard-reboot", "start", "shutdown", "pause", "resume", "suspend")
+    ),
+    ("PUT", "/instances/resize/{}"),
+    ("PUT", "/instances/rename"),
+    ("PUT", "/instances/rebuild/{}"),
+    ("GET", "/instances/{}"),
+    ("POST", "/images"),
+    ("POST", "/images/delete"),
+    ("GET", "/ping"),
+    ("GET", "/version"),
+    ("GET", "/operations"),
+}

@@ -64,7 +64,7 @@ class Access:
             return queryset
         visible = queryset.filter(**{f"{project_field}__in": self.visible_project_ids})
         first_hop = queryset.model._meta.get_field(project_field.split("__")[0])
-        return visible.distinct() if first_hop.many_to_many else visible
+        return visible.distinct() if first_hop.many_to_many or first_hop.one_to_many else visible
 
     def _project_ids(self, roles: set[str]) -> frozenset:
         grants = [(project, cloud) for role, project, cloud in self._grants if role in roles]

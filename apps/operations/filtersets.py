@@ -1,25 +1,71 @@
-"""Filters of GET /notifications."""
+"""Filters of GET /notifications and GET /api/actions/."""
 
 import django_filters
-from django_filters.fields import IsoDateTimeField
+from django.db.models import Exists, OuterRef
 
-from .models import Notification
+from apps.clouds.choices import Operation
+from apps.inventory.filters import (
+    LenientIsoDateTimeFilter,
+    MultipleValueFilter,
+    multiple_ids,
+    time_range,
+)
 
-
-class _LenientIsoDateTimeField(IsoDateTimeField):
-    """An unencoded `+02:00` offset arrives in a query string as ` 02:00`."""
-
-    def strptime(self, value, format):
-        return super().strptime(value.strip().replace(" ", "+"), format)
-
-
-class SinceFilter(django_filters.IsoDateTimeFilter):
-    field_class = _LenientIsoDateTimeField
+from .choices import ItemStatus
+from .models import Action, ActionItem, Notification
 
 
 class NotificationFilterSet(django_filters.FilterSet):
-    since = SinceFilter(field_name="created_at", lookup_expr="gt")
+    since = LenientIsoDateTimeFilter(field_name="created_at", lookup_expr="gt")
 
     class Meta:
         model = Notification
         fields = []
+
+
+def _with_items(queryset, **item_filter):
+    """The actions with at least one item matching `item_filter`."""
+    items = ActionItem.objects.filter(action=OuterRef("pk"), **item_filter)
+    return queryset.filter(Exists(items))
+
+
+class ActionFilterSet(django_filters.FilterSet):
+    operation = django_filters.MultipleChoiceFilter(
+        choices=Operation.choices, distinct=False, help_text="Any of these operations."
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=ItemStatus.choices,
+        field_name="items__status",
+        method="filter_status",
+        help_text="Actions with at least one item in any of these statuses.",
+    )
+    project = multiple_ids(
+        "items__project",
+        method="filter_project",
+        help_text="Actions with an item in any of these projects.",
+    )
+    cloud = MultipleValueFilter(
+        field_name="items__cloud__name",
+        method="filter_cloud",
+        help_text="Actions with an item in any of these clouds (cloudId).",
+    )
+    user = MultipleValueFilter(
+        field_name="requested_by__username", help_text="Asked for by any of these users."
+    )
+    requested_after, requested_before = time_range("requested_at", "Asked for")
+    ordering = django_filters.OrderingFilter(
+        fields=(("requested_at", "requested"), ("operation", "operation"))
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        return _with_items(queryset, status__in=value) if value else queryset
+
+    def filter_project(self, queryset, name, value):
+        return _with_items(queryset, project__in=value) if value else queryset
+
+    def filter_cloud(self, queryset, name, value):
+        return _with_items(queryset, cloud__name__in=value) if value else queryset

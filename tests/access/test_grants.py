@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from apps.inventory import factories
 from apps.inventory.access import Access
@@ -113,3 +114,19 @@ def test_grant_refuses_what_does_not_exist(arguments, message):
 def test_grant_needs_create_for_a_new_user(two_projects):
     with pytest.raises(CommandError, match="add --create"):
         call_command("grant", "nobody", "viewer", "--project", two_projects[0].name)
+
+
+def test_an_image_names_only_the_projects_the_user_sees(two_projects):
+    a, _ = two_projects
+    b = factories.ProjectFactory(cloud=a.cloud)
+    image = factories.ImageFactory(cloud=a.cloud, projects=[a, b])
+    user = User.objects.create_user("ann")
+    Grant.objects.create(user=user, project=a, role="viewer")
+    client = APIClient()
+    client.force_authenticate(user)
+
+    detail = client.get(f"/images/{image.id}").json()
+    listed = client.get("/api/images/").json()["results"]
+
+    assert detail["projectId"] == [str(a.id)]
+    assert [item["projectId"] for item in listed] == [[str(a.id)]]

@@ -3,6 +3,7 @@ import logging
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from rest_framework.authtoken.models import Token
 
 from apps.clouds.models import SyncRun
 from apps.clouds.sync.runner import run_sync
@@ -47,3 +48,25 @@ def test_no_password_in_clear_in_the_database_or_the_logs(simulator, tmp_path, c
     assert PASSWORD not in everything_in_the_database()
     assert PASSWORD not in caplog.text
     assert "REQ:" in caplog.text or "POST /v3/auth/tokens" in caplog.text  # logs were captured
+
+
+def test_no_token_or_password_in_the_logs_of_requests(
+    client, django_user_model, log_output, caplog
+):
+    password = "pw-Kx4-of-a-user"
+    user = django_user_model.objects.create_user("carol", password=password, is_staff=True)
+    token = Token.objects.create(user=user).key
+    wrong_token = "0123456789abcdef0123456789abcdef01234567"
+    caplog.set_level(logging.DEBUG)
+
+    client.get("/operations", HTTP_AUTHORIZATION=f"Token {token}")
+    client.get("/instances/unknown", HTTP_AUTHORIZATION=f"Token {token}")
+    client.get("/operations", HTTP_AUTHORIZATION=f"Token {wrong_token}")
+    client.post("/admin/login/", {"username": "carol", "password": password + "-wrong"})
+    client.post("/admin/login/", {"username": "carol", "password": password})
+
+    logged = log_output.getvalue()
+    for secret in (token, wrong_token, password):
+        assert secret not in logged
+    assert "Not Found: /instances/unknown" in logged  # the requests were logged
+    assert "Unauthorized: /operations" in logged

@@ -4,11 +4,8 @@ loses nothing and does nothing twice; the workers keep to the limit of calls in 
 
 import os
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
@@ -18,6 +15,7 @@ from django.db import connection
 from apps.inventory.models import Instance
 from apps.operations.models import ActionItem
 from perspective.celery import app
+from tests.processes import kill, postgres_url, start, wait_for
 
 from .conftest import action_calls, ids, states
 
@@ -35,20 +33,6 @@ pytestmark = [
 BATCH = 40
 
 
-def wait_for(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    user = quote(db["USER"] or "")
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def broker():
     try:
@@ -64,12 +48,12 @@ def worker(broker, tmp_path):
     """Starts `celery worker` processes on the actions queue; kills what is left at the end."""
     started = []
 
-    def start(name: str, **environment) -> subprocess.Popen:
+    def start_worker(name: str, **environment):
         log = tmp_path / f"{name}.log"
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.operations.worker_settings",
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": postgres_url(connection.settings_dict),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "ACTIONS_POLL_SECONDS": "0.2",
             **environment,
@@ -77,29 +61,14 @@ def worker(broker, tmp_path):
         command = [sys.executable, "-m", "celery", "-A", "perspective", "worker"]
         options = ["--queues", "actions", "--concurrency", "2", "--hostname", f"{name}@%h"]
         options += ["--without-mingle", "--without-gossip", "--loglevel", "INFO"]
-        with open(log, "w") as output:
-            process = subprocess.Popen(
-                command + options,
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        process = start(command + options, env, settings.BASE_DIR, log)
         started.append(process)
         wait_for(lambda: " ready." in log.read_text(), 30, f"worker {name} to start")
         return process
 
-    yield start
+    yield start_worker
     for process in started:
         kill(process)
-
-
-def kill(process: subprocess.Popen) -> None:
-    """SIGKILL to the worker and its pool processes: nothing is acknowledged on the way out."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 @pytest.fixture

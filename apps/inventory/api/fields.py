@@ -1,5 +1,6 @@
 """Field types of the wire format."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -10,11 +11,24 @@ class WireDateTimeField(serializers.DateTimeField):
         return self.enforce_timezone(value).isoformat(timespec="seconds")
 
 
+class MetadataEntrySerializer(serializers.Serializer):
+    key = serializers.CharField()
+    value = serializers.CharField(allow_blank=True)
+
+
+class MetadataSerializer(serializers.Serializer):
+    """Key/value pairs."""
+
+    # MetadataField's shape, for the OpenAPI schema.
+    entry = MetadataEntrySerializer(many=True)
+
+
+@extend_schema_field(MetadataSerializer)
 class MetadataField(serializers.Field):
     """Key/value rows as the original's `{"entry": [{"key": ..., "value": ...}]}`."""
 
     def __init__(self, **kwargs):
-        super().__init__(read_only=True, source="metadata.all", **kwargs)
+        super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return {"entry": [{"key": item.key, "value": item.value} for item in value]}
+        return {"entry": [{"key": item.key, "value": item.value} for item in value.all()]}

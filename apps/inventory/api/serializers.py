@@ -1,12 +1,18 @@
 """The wire shapes of the original: camelCase keys, nulls left out, singular list keys."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..access import access_of
+from ..choices import ImageState, InstanceState
 from .fields import MetadataField, WireDateTimeField
 
 
 class WireSerializer(serializers.Serializer):
-    """Leaves out what is null or blank, as the original did."""
+    """Keys whose value is null or blank are left out, as the original did."""
+
+    # (Fields that can be null or blank are declared `required=False`, so that the OpenAPI
+    # schema shows them as keys that may be absent.)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -15,7 +21,7 @@ class WireSerializer(serializers.Serializer):
 
 class FlavorSerializer(WireSerializer):
     id = serializers.UUIDField()
-    name = serializers.CharField()
+    name = serializers.CharField(required=False)
     ram = serializers.IntegerField()
     vcpus = serializers.IntegerField()
     rootDisk = serializers.IntegerField(source="root_disk")
@@ -25,62 +31,104 @@ class FlavorSerializer(WireSerializer):
 
 
 class KeypairSerializer(WireSerializer):
-    name = serializers.CharField()
-    fingerprint = serializers.CharField()
-    publicKey = serializers.CharField(source="public_key")
+    name = serializers.CharField(required=False)
+    fingerprint = serializers.CharField(required=False)
+    publicKey = serializers.CharField(source="public_key", required=False)
 
 
 class SubnetSerializer(WireSerializer):
     id = serializers.UUIDField()
-    name = serializers.CharField()
-    cidr = serializers.CharField()
+    name = serializers.CharField(required=False)
+    cidr = serializers.CharField(required=False)
     protocolVersion = serializers.IntegerField(source="protocol_version")
-    gateway = serializers.CharField()
+    gateway = serializers.CharField(required=False)
     isDhcpEnabled = serializers.BooleanField(source="is_dhcp_enabled")
 
 
 class NetworkSerializer(WireSerializer):
     id = serializers.UUIDField()
-    name = serializers.CharField()
-    state = serializers.CharField()
+    name = serializers.CharField(required=False)
+    state = serializers.CharField(required=False, help_text="The provider's, e.g. ACTIVE.")
     isShared = serializers.BooleanField(source="is_shared")
-    subnets = SubnetSerializer(many=True, source="subnets.all")
+    subnets = SubnetSerializer(many=True)
 
 
 class CloudEntitySerializer(WireSerializer):
     id = serializers.UUIDField()
-    realId = serializers.CharField(source="real_id")
-    timestamp = WireDateTimeField(source="last_updated")
-    created = WireDateTimeField()
+    realId = serializers.CharField(source="real_id", required=False)
+    timestamp = WireDateTimeField(source="last_updated", required=False)
+    created = WireDateTimeField(required=False)
     cloudId = serializers.CharField(source="cloud.name")
     cloudType = serializers.CharField(source="cloud.type")
 
 
 class ImageSerializer(CloudEntitySerializer):
-    name = serializers.CharField()
-    state = serializers.CharField()
-    checksum = serializers.CharField()
-    instanceId = serializers.UUIDField(source="instance_id")
+    name = serializers.CharField(required=False)
+    state = serializers.ChoiceField(choices=ImageState.choices)
+    checksum = serializers.CharField(required=False)
+    instanceId = serializers.UUIDField(source="instance_id", required=False)
     metadata = MetadataField()
     projectId = serializers.SerializerMethodField()
 
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
     def get_projectId(self, image):
-        return [str(project.id) for project in image.projects.all()]
+        """The image's projects that the requesting user sees: the others are not named."""
+        visible = self._visible_project_ids()
+        projects = image.projects.all()
+        return [str(p.id) for p in projects if visible is None or p.id in visible]
+
+    def _visible_project_ids(self):
+        request = self.context.get("request")
+        return access_of(request.user).visible_project_ids if request else None
 
 
 class InstanceSerializer(CloudEntitySerializer):
     projectId = serializers.UUIDField(source="project_id")
-    name = serializers.CharField()
-    flavor = FlavorSerializer()
-    image = ImageSerializer()
+    name = serializers.CharField(required=False)
+    flavor = FlavorSerializer(required=False)
+    image = ImageSerializer(required=False)
     keypair = serializers.SerializerMethodField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=InstanceState.choices)
     isLocked = serializers.BooleanField(source="is_locked")
-    availabilityZone = serializers.CharField(source="availability_zone")
+    availabilityZone = serializers.CharField(source="availability_zone", required=False)
     metadata = MetadataField()
     address = serializers.ListField(source="addresses", child=serializers.CharField())
-    fqdn = serializers.CharField()
-    networks = NetworkSerializer(many=True, source="networks.all")
+    fqdn = serializers.CharField(required=False)
+    networks = NetworkSerializer(many=True)
 
+    @extend_schema_field(KeypairSerializer)
     def get_keypair(self, instance):
-        return KeypairSerializer(instance.keypair).data if instance.keypair else {}
+        return _KEYPAIR.to_representation(instance.keypair) if instance.keypair else {}
+
+
+# One for every instance: making a serializer copies its fields, which a long listing feels.
+_KEYPAIR = KeypairSerializer()
+
+
+# The items of the listings under /api/ ---------------------------------------------------------
+
+
+class ProjectSerializer(CloudEntitySerializer):
+    name = serializers.CharField(required=False)
+    metadata = MetadataField()
+
+
+class ProjectFlavorSerializer(FlavorSerializer):
+    """A flavor as the instance shape embeds it, and the project (region) it is listed in."""
+
+    projectId = serializers.UUIDField(source="project_id")
+
+
+class ProjectNetworkSerializer(NetworkSerializer):
+    """A network as the instance shape embeds it, and its project (region)."""
+
+    projectId = serializers.UUIDField(source="project_id")
+
+
+class CloudSerializer(WireSerializer):
+    """A cloud as /query's `clouds` table has it: its id on the wire (cloudId) is its name.
+    Nothing of its credentials or endpoints."""
+
+    id = serializers.CharField(source="name")
+    name = serializers.CharField()
+    type = serializers.CharField()

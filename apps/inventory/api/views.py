@@ -7,6 +7,7 @@ from rest_framework.generics import RetrieveAPIView
 
 from ..access import access_of
 from ..models import Image, Instance
+from . import schema
 from .serializers import ImageSerializer, InstanceSerializer
 
 
@@ -29,12 +30,14 @@ class EntityDetail(RetrieveAPIView):
             raise NotFound(f"{self.noun} {pk} does not exist") from None
 
 
+@schema.instance
 class InstanceDetail(EntityDetail):
     queryset = Instance.objects.for_wire()
     serializer_class = InstanceSerializer
     noun = "Instance"
 
 
+@schema.image
 class ImageDetail(EntityDetail):
     queryset = Image.objects.for_wire()
     serializer_class = ImageSerializer

@@ -43,11 +43,18 @@ class AvailabilityZone(ProjectEntity):
 
 
 class InstanceQuerySet(models.QuerySet):
-    def for_wire(self):
-        """Everything the wire shape of an instance needs, in a fixed number of queries."""
-        return self.select_related("cloud", "flavor", "image__cloud", "keypair").prefetch_related(
-            "metadata", "image__metadata", "image__projects", "networks__subnets"
-        )
+    def for_wire(self, many: bool = False):
+        """Everything the wire shape of an instance needs, in a fixed number of queries.
+
+        `many`: for a long list, the few clouds, flavors, images and keypairs its rows share are
+        read once each instead of joined to every row, which would build them (and decrypt
+        the cloud's credentials) once a row.
+        """
+        shared = ("cloud", "flavor", "image__cloud", "keypair")
+        own = ("metadata", "image__metadata", "image__projects", "networks__subnets")
+        if many:
+            return self.prefetch_related(*shared, *own)
+        return self.select_related(*shared).prefetch_related(*own)
 
 
 class Instance(CloudEntity):

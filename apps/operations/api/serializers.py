@@ -1,11 +1,14 @@
 """The bodies of the batch endpoints, checked whole before anything happens, and the shapes of
 actions and notifications on the wire."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.clouds.choices import Operation
 from apps.inventory.api.fields import WireDateTimeField
 from apps.inventory.api.serializers import WireSerializer
 
+from ..choices import ItemStatus
 from ..services import MAX_ITEMS
 
 MAX_ID = 255
@@ -174,26 +177,26 @@ def _sentence(errors) -> str:
 
 class ActionItemSerializer(WireSerializer):
     id = serializers.CharField(source="target_id")
-    name = serializers.CharField()
-    operation = serializers.CharField()
-    status = serializers.CharField()
-    reason = serializers.CharField()
+    name = serializers.CharField(required=False)
+    operation = serializers.ChoiceField(choices=Operation.choices)
+    status = serializers.ChoiceField(choices=ItemStatus.choices)
+    reason = serializers.CharField(required=False)
     attempts = serializers.IntegerField()
-    startedAt = WireDateTimeField(source="started_at")
-    acceptedAt = WireDateTimeField(source="accepted_at")
-    finishedAt = WireDateTimeField(source="finished_at")
+    startedAt = WireDateTimeField(source="started_at", required=False)
+    acceptedAt = WireDateTimeField(source="accepted_at", required=False)
+    finishedAt = WireDateTimeField(source="finished_at", required=False)
 
 
 class ActionSerializer(WireSerializer):
     id = serializers.UUIDField()
-    operation = serializers.CharField()
+    operation = serializers.ChoiceField(choices=Operation.choices)
     requestedBy = serializers.CharField(source="requested_by.get_username", default=None)
     requestedAt = WireDateTimeField(source="requested_at")
-    parameters = serializers.JSONField()
-    counts = serializers.SerializerMethodField()
-    items = ActionItemSerializer(many=True, source="items.all")
+    parameters = serializers.JSONField(help_text="The request's, e.g. flavorId for a resize.")
+    counts = serializers.SerializerMethodField(help_text="{item status: number of items}.")
+    items = ActionItemSerializer(many=True)
 
-    def get_counts(self, action):
+    def get_counts(self, action) -> dict[str, int]:
         counts = {}
         for item in action.items.all():
             counts[item.status] = counts.get(item.status, 0) + 1
@@ -205,4 +208,16 @@ class NotificationSerializer(WireSerializer):
     # To the microsecond, so that a client can ask for what came since the last one it saw.
     timestamp = serializers.DateTimeField(source="created_at")
     message = serializers.CharField()
-    actionId = serializers.UUIDField(source="action_id")
+    actionId = serializers.UUIDField(source="action_id", required=False)
+
+
+class ActionSummarySerializer(ActionSerializer):
+    """An action in GET /api/actions/: GET /actions/{id}'s shape without the items (a batch
+    may have thousands); `counts` from the `<status>_items` annotations of `with_item_counts`."""
+
+    items = None
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_counts(self, action):
+        counts = {status.value: getattr(action, f"{status}_items") for status in ItemStatus}
+        return {status: count for status, count in counts.items() if count}

@@ -4,7 +4,6 @@ GET /notifications: thin views over the services."""
 import json
 import uuid
 
-from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import APIException, NotFound, ParseError, ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -18,6 +17,8 @@ from apps.inventory.access import access_of
 from .. import services
 from ..filtersets import NotificationFilterSet
 from ..models import Action, Notification
+from ..visibility import visible_actions
+from . import schema
 from .serializers import (
     ActionSerializer,
     IdListField,
@@ -88,6 +89,8 @@ class InstanceOperationView(BatchView):
 
     operation = ""
 
+    @schema.reboot_and_the_like
+    @schema.delete_instances
     def put(self, request):
         return self.respond(services.instance_action(self.operation, self.ids(request), self.user))
 
@@ -95,51 +98,51 @@ class InstanceOperationView(BatchView):
 
 
 class ResizeView(BatchView):
+    @schema.resize
     def put(self, request, flavor_id):
         return self.respond(services.resize(self.ids(request), flavor_id, self.user))
 
 
 class RebuildView(BatchView):
+    @schema.rebuild
     def put(self, request, image_id):
         return self.respond(services.rebuild(self.ids(request), image_id, self.user))
 
 
 class RenameView(BatchView):
+    @schema.rename
     def put(self, request):
         names = NameMapField().run_validation(self.body(request))
         return self.respond(services.rename(names, self.user))
 
 
 class LaunchView(BatchView):
+    @schema.launch
     def post(self, request):
         specs = many(LaunchSerializer, self.body(request), "instance")
         return self.respond(services.launch(specs, self.user))
 
 
 class SnapshotView(BatchView):
+    @schema.snapshot
     def post(self, request):
         specs = many(SnapshotSerializer, self.body(request), "image")
         return self.respond(services.snapshot(specs, self.user))
 
 
 class ImageDeleteView(BatchView):
+    @schema.delete_images
     def post(self, request):
         return self.respond(services.delete_images(self.ids(request), self.user))
 
 
+@schema.action
 class ActionDetail(RetrieveAPIView):
     queryset = Action.objects.select_related("requested_by").prefetch_related("items")
     serializer_class = ActionSerializer
 
     def get_queryset(self):
-        """Actions with an item in the user's projects, and the user's own."""
-        queryset = super().get_queryset()
-        visible = access_of(self.request.user).visible_project_ids
-        if visible is None:
-            return queryset
-        return queryset.filter(
-            Q(items__project__in=visible) | Q(requested_by=self.request.user)
-        ).distinct()
+        return visible_actions(self.request.user, super().get_queryset())
 
     def get_object(self):
         pk = self.kwargs["pk"]
@@ -149,6 +152,7 @@ class ActionDetail(RetrieveAPIView):
             raise NotFound(f"Action {pk} does not exist") from None
 
 
+@schema.notifications
 class NotificationList(ListAPIView):
     """Failure letters in the order they were written: those after `since` (at most LIMIT),
     or the latest LIMIT."""

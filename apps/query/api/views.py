@@ -2,6 +2,7 @@
 
 import json
 import math
+import time
 
 from django.http import HttpResponse
 from rest_framework import status
@@ -10,7 +11,9 @@ from rest_framework.views import APIView
 
 from apps.inventory.access import access_of
 
+from .. import metrics
 from ..engine import run_queries
+from . import schema
 from .serializers import query_requests
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -24,13 +27,17 @@ class BodyTooLarge(APIException):
 class QueryView(APIView):
     throttle_scope = "query"
 
+    @schema.query
     def post(self, request):
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(
             request.body
         ) > MAX_BODY_BYTES:
             raise BodyTooLarge
-        results = run_queries(query_requests(request.data), access_of(request.user))
+        requests = query_requests(request.data)
+        started = time.perf_counter()
+        results = run_queries(requests, access_of(request.user))
+        metrics.observe(results, time.perf_counter() - started)
         body = _json([result.as_wire() for result in results])
         return HttpResponse(body, content_type="application/json")
 

@@ -1,8 +1,7 @@
 """The service API: /ping for load balancers, /version, /operations."""
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.views.decorators.http import require_GET
+from django.http import HttpResponse, JsonResponse
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -11,8 +10,10 @@ from apps.clouds.drivers import supported_operations
 from apps.inventory.access import access_of
 
 from .. import health
+from . import schema
 
 
+@schema.ping
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def ping(request):
@@ -22,11 +23,15 @@ def ping(request):
     return Response({"message": "ok"})
 
 
-@require_GET
 def version(request):
+    """Plain text, as the original answered; a plain Django view (no auth, no DRF headers)."""
+    if request.method not in ("GET", "HEAD"):
+        message = f'Method "{request.method}" not allowed.'
+        return JsonResponse({"message": message}, status=405, headers={"Allow": "GET, HEAD"})
     return HttpResponse(settings.VERSION, content_type="text/plain; charset=utf-8")
 
 
+@schema.operations
 @api_view(["GET"])
 def operations(request):
     """The operations of the types of cloud the user sees."""

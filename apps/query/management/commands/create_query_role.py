@@ -1,5 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from apps.query.schema import ROLE, grant_query_role, role_exists
 
@@ -17,6 +17,16 @@ class Command(BaseCommand):
         connection = connections[database]
         if connection.vendor != "postgresql":
             raise CommandError("Roles are PostgreSQL's; on SQLite queries run with query_only")
+        try:
+            self._create(connection)
+        except DatabaseError as exc:
+            raise CommandError(
+                f"{exc}. Run this as the service's own database user, with the CREATEROLE "
+                "privilege (ALTER ROLE <user> CREATEROLE)."
+            ) from None
+        self.stdout.write(f"Role {ROLE} can read the query views; queries now run as it.")
+
+    def _create(self, connection):
         with connection.cursor() as cursor:
             if not role_exists(connection):
                 cursor.execute(f'CREATE ROLE "{ROLE}" NOLOGIN')
@@ -26,4 +36,3 @@ class Command(BaseCommand):
             schema = cursor.fetchone()[0]
             cursor.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{ROLE}"')
         grant_query_role(connection)
-        self.stdout.write(f"Role {ROLE} can read the query views; queries now run as it.")

@@ -1,0 +1,105 @@
+"""Filter types of the API's filtersets (django-filter): a query parameter that is not valid is
+a 400 with a message naming it, never a failed database query."""
+
+import re
+
+import django_filters
+from django import forms
+from django.db import DataError, connection, transaction
+from django_filters.fields import IsoDateTimeField
+
+
+class _LenientIsoDateTimeField(IsoDateTimeField):
+    """An unencoded `+02:00` offset arrives in a query string as ` 02:00`."""
+
+    def strptime(self, value, format):
+        return super().strptime(value.strip().replace(" ", "+"), format)
+
+
+class LenientIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _LenientIsoDateTimeField
+
+
+def time_range(field_name: str, happened: str) -> tuple:
+    """The `_after` (at or after) and `_before` (strictly before) filters of a time field;
+    `happened` starts their descriptions ("Created")."""
+    return tuple(
+        LenientIsoDateTimeFilter(
+            field_name=field_name, lookup_expr=lookup, help_text=f"{happened} {when} this time."
+        )
+        for lookup, when in (("gte", "at or after"), ("lt", "before"))
+    )
+
+
+class _MultipleValueField(forms.Field):
+    """Every value of a repeated query parameter (`?cloud=a&cloud=b`), each cleaned by `child`."""
+
+    widget = forms.SelectMultiple  # reads every value of the parameter
+
+    def __init__(self, *, child: forms.Field | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.child = child or forms.CharField()
+
+    def clean(self, value):
+        return [self.child.clean(item) for item in value or []]
+
+
+class MultipleValueFilter(django_filters.MultipleChoiceFilter):
+    """Rows whose field is any of the values given; values that match nothing are not an error
+    (an id the user may not see is the same as an unknown one). A MultipleChoiceFilter without
+    choices, so that the OpenAPI schema shows it as a repeated parameter."""
+
+    field_class = _MultipleValueField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        qs = self.get_method(qs)(**{f"{self.field_name}__in": value})
+        return qs.distinct() if self.distinct else qs
+
+
+def multiple_ids(field_name: str, **kwargs) -> MultipleValueFilter:
+    """Rows related to any of the public ids (UUIDs) given; a malformed id is a 400."""
+    return MultipleValueFilter(field_name=field_name, child=forms.UUIDField(), **kwargs)
+
+
+class _RegexField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            error = regex_error(value)
+            if error:
+                raise forms.ValidationError(f"Not a regular expression the database reads: {error}")
+        return value
+
+
+class RegexFilter(django_filters.CharFilter):
+    """Rows whose field matches the regular expression anywhere, case-sensitive, as /query's
+    REGEXP: Python's `re` on SQLite (Django's REGEXP function), PostgreSQL's own there."""
+
+    field_class = _RegexField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "regex")
+        super().__init__(*args, **kwargs)
+
+
+def regex_error(pattern: str) -> str | None:
+    """Why the database cannot read `pattern` as a regular expression; None when it can."""
+    if connection.vendor == "postgresql":
+        try:
+            # A savepoint: the failed statement must not spoil a transaction already open.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT '' ~ %s", [pattern])
+        except DataError as error:
+            return str(error.__cause__ or error).strip().splitlines()[0]
+        return None
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        return str(error)
+    return None

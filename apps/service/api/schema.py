@@ -1,0 +1,66 @@
+"""The OpenAPI description of /ping, /version and /operations (see views.py)."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+
+from apps.clouds.choices import Operation
+
+
+class PingSerializer(serializers.Serializer):
+    message = serializers.CharField(help_text="`ok`")
+
+
+class PingFailedSerializer(serializers.Serializer):
+    message = serializers.CharField(help_text="`unavailable`")
+    failed = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="{part: error} for each part that does not answer: `database`, `broker`.",
+    )
+
+
+ping = extend_schema(
+    summary="Health check, for load balancers",
+    description="Whether the database and the message broker answer. Needs no credentials.",
+    responses={
+        200: PingSerializer,
+        503: OpenApiResponse(PingFailedSerializer, description="A part does not answer."),
+    },
+)
+
+operations = extend_schema(
+    summary="Operations each cloud type supports",
+    description="{cloud type: [operation names]}, for the types of the clouds the user sees, "
+    "as their drivers declare them.",
+    responses={
+        200: {
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "items": {"type": "string", "enum": Operation.values},
+            },
+            "example": {"openstack": ["addImage", "addInstance", "deleteImage", "deleteInstance"]},
+        }
+    },
+)
+
+VERSION = {
+    "get": {
+        "operationId": "version_retrieve",
+        "summary": "The version of Perspective",
+        "description": "As plain text, not JSON. Needs no credentials.",
+        "tags": ["version"],
+        "responses": {
+            "200": {
+                "description": "",
+                "content": {"text/plain": {"schema": {"type": "string", "example": "0.1.0"}}},
+            }
+        },
+    }
+}
+
+
+def add_version(result, generator, request, public):
+    """A postprocessing hook: /version is a plain Django view (text/plain, no content
+    negotiation, no authentication), which drf-spectacular does not see."""
+    result["paths"] = dict(sorted({**result["paths"], "/version": VERSION}.items()))
+    return result

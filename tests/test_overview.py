@@ -1,0 +1,155 @@
+"""The admin's index is the overview: what each user sees there, who may see it, its links, and
+its cost in queries."""
+
+import html
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.clouds.models import SyncRun
+from apps.inventory import factories
+from apps.inventory.models import Grant
+from apps.operations.models import Action, ActionItem, Notification
+
+pytestmark = pytest.mark.django_db
+
+INDEX = reverse("admin:index")
+
+
+def activity(name: str, user=None):
+    """A cloud with a project, instances in three states, a sync, and an action of the project
+    with a failed and a succeeded item and a letter; returns the project."""
+    project = factories.ProjectFactory(cloud=factories.CloudFactory(name=name))
+    for state, count in (("launched", 3), ("shutoff", 2), ("error", 1)):
+        factories.InstanceFactory.create_batch(count, project=project, state=state)
+    SyncRun.objects.create(cloud=project.cloud, kind="instances", status="succeeded")
+    action = Action.objects.create(operation="rebootInstance", requested_by=user)
+    for status in ("failed", "succeeded"):
+        item = ActionItem.objects.create(
+            action=action, operation="rebootInstance", target_id=f"{name}-{status}",
+            project=project, cloud=project.cloud, status=status,
+        )  # fmt: skip
+    Notification.objects.create(message=f"Failed in {name}", action=action, item=item)
+    return project
+
+
+@pytest.fixture
+def staff(django_user_model, client):
+    """A logged-in staff user who is not a superuser, with no grant yet."""
+    user = django_user_model.objects.create_user("ops", password="pw", is_staff=True)
+    client.force_login(user)
+    return user
+
+
+def shown(client) -> dict:
+    overview = client.get(INDEX).context["overview"]
+    return {
+        "clouds": {
+            summary.cloud.name: {part.state: part.count for part in summary.states}
+            for summary in overview.clouds
+        },
+        "actions": len(overview.actions),
+        "letters": [letter.message for letter in overview.notifications],
+    }
+
+
+def test_a_superuser_sees_every_cloud(admin_client):
+    activity("east")
+    activity("west")
+    factories.CloudFactory(name="empty")
+
+    assert shown(admin_client) == {
+        "clouds": {
+            "east": {"launched": 3, "shutoff": 2, "error": 1},
+            "empty": {},
+            "west": {"launched": 3, "shutoff": 2, "error": 1},
+        },
+        "actions": 2,
+        "letters": ["Failed in west", "Failed in east"],
+    }
+
+
+def test_staff_with_a_grant_of_one_project_see_only_that_projects_instances(staff, client):
+    mine = activity("east")
+    factories.InstanceFactory(project=factories.ProjectFactory(cloud=mine.cloud), state="paused")
+    activity("west")
+    Grant.objects.create(user=staff, project=mine, role="viewer")
+
+    assert shown(client) == {
+        "clouds": {"east": {"launched": 3, "shutoff": 2, "error": 1}},
+        "actions": 1,
+        "letters": ["Failed in east"],
+    }
+
+
+def test_staff_without_grants_see_no_cloud(staff, client):
+    activity("east")
+
+    page = client.get(INDEX).content.decode()
+
+    assert "No clouds to show" in page
+    assert 'data-cloud="east"' not in page
+
+
+def test_the_index_shows_the_app_list(admin_client):
+    page = admin_client.get(INDEX).content.decode()
+
+    assert f'href="{reverse("admin:inventory_instance_changelist")}"' in page
+
+
+def test_users_who_are_not_staff_are_sent_to_the_login_page(django_user_model, client):
+    client.force_login(django_user_model.objects.create_user("viewer", password="pw"))
+
+    response = client.get(INDEX)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('admin:login')}?next={INDEX}"
+
+
+def test_every_link_of_the_overview_opens_an_admin_page(admin_client):
+    activity("east", user=None)
+
+    page = admin_client.get(INDEX).content.decode()
+    main = page[page.index('id="content-main"') : page.index('id="content-related"')]
+    links = {html.unescape(href) for href in re.findall(r'href="(/admin/[^"]+)"', main)}
+
+    assert len(links) > 10
+    for link in links:
+        response = admin_client.get(link)
+        assert (link, response.status_code) == (link, 200)  # a bad filter redirects with e=1
+
+
+def test_a_state_link_lists_that_clouds_instances_in_that_state(admin_client):
+    east = activity("east")
+    activity("west")
+    changelist = reverse("admin:inventory_instance_changelist")
+
+    response = admin_client.get(
+        changelist, {"cloud__id__exact": east.cloud_id, "state__exact": "shutoff"}
+    )
+
+    assert response.context["cl"].result_count == 2
+
+
+def queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(INDEX).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["superuser", "staff with a cloud grant"])
+def test_the_queries_do_not_grow_with_clouds_and_actions(who, admin_user, staff, client):
+    user = admin_user if who == "superuser" else staff
+    client.force_login(user)
+    first = activity("cloud-0", user)
+    Grant.objects.create(user=staff, cloud=first.cloud, role="viewer")
+    few = queries(client)
+
+    for number in range(1, 6):
+        project = activity(f"cloud-{number}", user)
+        Grant.objects.create(user=staff, cloud=project.cloud, role="viewer")
+
+    assert queries(client) == few, f"{few} queries for one cloud"
