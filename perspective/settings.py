@@ -287,6 +287,8 @@ LOGGING = {
 # POST /query: statement time limit (milliseconds) and most rows per result.
 QUERY_TIME_LIMIT_MS = env.int("QUERY_TIME_LIMIT_MS", default=5000)
 QUERY_MAX_ROWS = env.int("QUERY_MAX_ROWS", default=10000)
+# The listings under /api/: time limit (milliseconds) of a request's reads; over it, a 400.
+LISTING_TIME_LIMIT_MS = env.int("LISTING_TIME_LIMIT_MS", default=QUERY_TIME_LIMIT_MS)
 
 # Batch actions: cloud calls in flight per cloud (across all workers), and following accepted
 # calls to their end state (poll interval, time limit), confirming resizes on the way.

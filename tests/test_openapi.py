@@ -20,6 +20,7 @@ OWN_ENDPOINTS = {
     ("GET", "/images/{}"),
     ("GET", "/actions/{}"),
     ("GET", "/notifications"),
+    ("POST", "/notifications/acknowledge"),
 }
 
 

@@ -3,15 +3,18 @@ its cost in queries."""
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.clouds.models import SyncRun
 from apps.inventory import factories
 from apps.inventory.models import Grant
+from apps.operations.acknowledgement import acknowledge
 from apps.operations.models import Action, ActionItem, Notification
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +86,53 @@ def test_staff_with_a_grant_of_one_project_see_only_that_projects_instances(staf
         "actions": 1,
         "letters": ["Failed in east"],
     }
+
+
+def test_an_actions_items_of_other_projects_are_not_counted(staff, client):
+    mine = activity("east")
+    theirs = factories.ProjectFactory(cloud=factories.CloudFactory(name="west"))
+    ActionItem.objects.create(
+        action=Action.objects.get(), operation="rebootInstance", target_id="west-failed",
+        project=theirs, cloud=theirs.cloud, status="failed",
+    )  # fmt: skip
+    Grant.objects.create(user=staff, project=mine, role="viewer")
+
+    (summary,) = client.get(INDEX).context["overview"].actions
+
+    assert (summary.failed, summary.succeeded) == (1, 1)
+
+
+def test_open_letters_of_any_age_are_listed_newest_first_and_acknowledged_ones_are_not(
+    admin_client, admin_user
+):
+    activity("east")
+    Notification.objects.create(message="Old but open", created_at=timezone.now() - timedelta(30))
+    seen_to = Notification.objects.create(message="Seen to")
+    acknowledge([seen_to.pk], admin_user)
+
+    overview = admin_client.get(INDEX).context["overview"]
+
+    assert [letter.message for letter in overview.notifications] == [
+        "Failed in east",
+        "Old but open",
+    ]
+    assert overview.notifications_total == 2
+
+
+def test_twenty_open_letters_are_listed_and_the_tile_counts_them_all(admin_client):
+    now = timezone.now()
+    for number in range(25):
+        Notification.objects.create(
+            message=f"letter {number}", created_at=now - timedelta(0, number)
+        )
+
+    response = admin_client.get(INDEX)
+
+    listed = [letter.message for letter in response.context["overview"].notifications]
+    assert listed == [f"letter {number}" for number in range(20)]
+    page = response.content.decode()
+    assert "<strong>25</strong> open notifications" in page
+    assert "All 25 open notifications" in page
 
 
 def test_staff_without_grants_see_no_cloud(staff, client):

@@ -1,8 +1,8 @@
 """The overview page in a real Chromium: staff log in through the admin's form and land on it.
 
 Two simulated clouds are imported and synced as `demo_cloud` does it (clouds.yaml, then the sync
-tasks, run at once), and a batch fails before another succeeds. Needs Debian's chromium
-(`make test` installs it when it can); skipped without it.
+tasks, run at once), and a batch fails, leaving a letter, before another succeeds. Needs Debian's
+chromium (`make test` installs it when it can); skipped without it.
 """
 
 import shutil
@@ -116,6 +116,11 @@ def shown_states(page, cloud: str) -> dict[str, int]:
     }
 
 
+def words(locator) -> str:
+    """The text as read, whatever lines the layout breaks it into."""
+    return " ".join(locator.inner_text().split())
+
+
 def test_staff_land_on_the_overview_with_each_clouds_states(live_server, admin_user, demo, page):
     log_in(page, live_server, admin_user)
 
@@ -136,6 +141,26 @@ def test_a_failed_action_is_listed_before_a_succeeded_one(
         (row.get_attribute("data-action"), row.get_attribute("data-outcome")) for row in rows.all()
     ]
     assert listed == [(failed, "failed"), (succeeded, "succeeded")]
+
+
+def test_the_failure_letter_stays_open_until_staff_acknowledge_it(
+    live_server, admin_user, failed_then_succeeded, page
+):
+    log_in(page, live_server, admin_user)
+    letters = page.locator("#overview-notifications tbody tr")
+    assert letters.count() == 1
+    assert words(page.locator("#overview-open-notifications")) == "1 open notification"
+
+    page.click("#overview-notifications .overview-more a")  # the open ones in the admin's list
+    page.check("#result_list input.action-select")
+    page.select_option("select[name=action]", "acknowledge")
+    page.click("button[name=index]")
+    page.wait_for_selector("ul.messagelist")
+    assert page.locator("ul.messagelist").inner_text() == "1 acknowledged."
+    page.goto(f"{live_server.url}/admin/")
+
+    assert words(page.locator("#overview-open-notifications")) == "0 open notifications"
+    assert page.locator("#overview-notifications").inner_text().endswith("No open notifications.")
 
 
 def test_a_full_page_screenshot_is_kept(

@@ -3,8 +3,10 @@
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
 
+from apps.inventory.access import access_of
 from apps.inventory.admin import CloudAdmin, ReadOnlyAdminMixin
-from apps.inventory.models import Cloud
+from apps.inventory.admin_access import ProjectAccessMixin
+from apps.inventory.models import Cloud, Project
 
 from .choices import SyncKind, SyncStatus
 from .models import SyncRun
@@ -12,7 +14,8 @@ from .services import queue_syncs
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SyncRunAdmin(ProjectAccessMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    project_path = "cloud__projects"
     list_display = (
         "queued_at",
         "cloud",
@@ -61,14 +64,21 @@ class CloudWithSyncAdmin(CloudAdmin):
             return f"FAILED {when}: {cloud.last_sync_error}"
         return f"{cloud.last_sync_status} {when}"
 
-    @admin.action(description="Sync now: catalog and all instances")
+    @admin.action(description="Sync now: catalog and all instances", permissions=["sync"])
     def sync_full(self, request, queryset):
         self._queue(request, queryset, [SyncKind.CATALOG, SyncKind.INSTANCES])
 
-    @admin.action(description="Sync now: changed instances")
+    @admin.action(description="Sync now: changed instances", permissions=["sync"])
     def sync_changes(self, request, queryset):
         self._queue(request, queryset, [SyncKind.CHANGES])
 
+    def has_sync_permission(self, request):
+        return access_of(request.user).may_operate
+
     def _queue(self, request, clouds, kinds):
+        # A sync reads the whole cloud: only an operator of every project of it may ask for one.
+        operable = access_of(request.user).operable_project_ids
+        if operable is not None:
+            clouds = clouds.exclude(projects__in=Project.objects.exclude(id__in=operable))
         runs = [run for cloud in clouds for run in queue_syncs(cloud, kinds)]
         self.message_user(request, f"Queued {len(runs)} sync run(s).", messages.SUCCESS)

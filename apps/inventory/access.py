@@ -62,9 +62,12 @@ class Access:
         """The rows of `queryset` (related to a project through `project_field`) the user sees."""
         if self.visible_project_ids is None:
             return queryset
-        visible = queryset.filter(**{f"{project_field}__in": self.visible_project_ids})
-        first_hop = queryset.model._meta.get_field(project_field.split("__")[0])
-        return visible.distinct() if first_hop.many_to_many or first_hop.one_to_many else visible
+        condition = {f"{project_field}__in": self.visible_project_ids}
+        if not _many_valued(queryset.model, project_field):
+            return queryset.filter(**condition)
+        # A subquery, not a join: a join repeats a row once per visible project it reaches.
+        matching = queryset.model._default_manager.filter(**condition).values("pk")
+        return queryset.filter(pk__in=matching)
 
     def _project_ids(self, roles: set[str]) -> frozenset:
         grants = [(project, cloud) for role, project, cloud in self._grants if role in roles]
@@ -73,3 +76,13 @@ class Access:
         if clouds:
             projects |= set(Project.objects.filter(cloud__in=clouds).values_list("id", flat=True))
         return frozenset(projects)
+
+
+def _many_valued(model, path: str) -> bool:
+    """Whether a row may reach several rows through the relations of `path`."""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        model = field.related_model
+    return False

@@ -1,8 +1,11 @@
 """Admin of the inventory. What a sync brings is read-only here: the cloud is its source."""
 
 from django.contrib import admin
+from django.db.models import Prefetch
 
-from .forms import CloudForm
+from .access import access_of
+from .admin_access import ProjectAccessMixin, SuperuserEditsMixin, SuperuserOnlyMixin
+from .forms import SECRET_FIELDS, CloudForm
 from .models import (
     RESOURCES,
     AvailabilityZone,
@@ -38,14 +41,18 @@ class MetadataInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
 
-class InventoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class InventoryAdmin(ProjectAccessMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "real_id", "=id")
     list_per_page = 100
     show_full_result_count = False
 
 
 @admin.register(Cloud)
-class CloudAdmin(admin.ModelAdmin):
+class CloudAdmin(ProjectAccessMixin, SuperuserEditsMixin, admin.ModelAdmin):
+    """Clouds hold the credentials: only superusers edit them; staff see the clouds of their
+    projects, without the secrets."""
+
+    project_path = "projects"
     form = CloudForm
     list_display = ("name", "type", "auth_url", "regions", "enabled")
     list_filter = ("type", "enabled")
@@ -82,6 +89,16 @@ class CloudAdmin(admin.ModelAdmin):
         (None, {"fields": ("created_at", "updated_at")}),
     )
 
+    def get_fieldsets(self, request, obj=None):
+        """A read-only page would show the secrets in clear: leave them out of it."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in SECRET_FIELDS]})
+            for name, options in fieldsets
+        ]
+
 
 class ProjectMetadataInline(MetadataInline):
     model = ProjectMetadata
@@ -93,6 +110,7 @@ class QuotaInline(ReadOnlyAdminMixin, admin.StackedInline):
 
 @admin.register(Project)
 class ProjectAdmin(InventoryAdmin):
+    project_path = "id"
     list_display = ("name", "cloud", "region", "real_id", "last_updated")
     list_filter = ("cloud",)
     list_select_related = ("cloud",)
@@ -139,7 +157,7 @@ def _usage_column(resource):
 
 
 @admin.register(Quota)
-class QuotaAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class QuotaAdmin(ProjectAccessMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("project", *(_usage_column(resource) for resource in RESOURCES))
     list_filter = ("project__cloud",)
     list_select_related = ("project",)
@@ -165,14 +183,22 @@ class ImageMetadataInline(MetadataInline):
 
 @admin.register(Image)
 class ImageAdmin(InventoryAdmin):
+    project_path = "projects"
     list_display = ("name", "state", "cloud", "checksum", "real_id", "last_updated")
     list_filter = ("state", "cloud", "projects")
     list_select_related = ("cloud",)
     inlines = (ImageMetadataInline,)
 
+    def get_queryset(self, request):
+        """An image's page names only the projects of it the user sees."""
+        projects = access_of(request.user).visible(Project.objects.all(), "id")
+        return super().get_queryset(request).prefetch_related(Prefetch("projects", projects))
+
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
+class GrantAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """Grants are the access itself: staff must not grant themselves more."""
+
     list_display = ("__str__", "user", "group", "role", "project", "cloud", "created_at")
     list_filter = ("role", "cloud", "project")
     search_fields = ("user__username", "group__name", "project__name", "cloud__name")

@@ -1,12 +1,12 @@
 """Filter types of the API's filtersets (django-filter): a query parameter that is not valid is
 a 400 with a message naming it, never a failed database query."""
 
-import re
-
 import django_filters
 from django import forms
 from django.db import DataError, connection, transaction
 from django_filters.fields import IsoDateTimeField
+
+from . import regexp
 
 
 class _LenientIsoDateTimeField(IsoDateTimeField):
@@ -18,6 +18,24 @@ class _LenientIsoDateTimeField(IsoDateTimeField):
 
 class LenientIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = _LenientIsoDateTimeField
+
+
+class _BooleanField(forms.NullBooleanField):
+    """`true` or `false`; anything else is an error, not quietly no filter at all."""
+
+    widget = forms.TextInput  # hands over the text as sent
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return {"true": True, "false": False}[value.lower()]
+        except KeyError:
+            raise forms.ValidationError("Expected true or false.") from None
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = _BooleanField
 
 
 def time_range(field_name: str, happened: str) -> tuple:
@@ -79,7 +97,8 @@ class _RegexField(forms.CharField):
 
 class RegexFilter(django_filters.CharFilter):
     """Rows whose field matches the regular expression anywhere, case-sensitive, as /query's
-    REGEXP: Python's `re` on SQLite (Django's REGEXP function), PostgreSQL's own there."""
+    REGEXP: Python's syntax on SQLite (regexp.py, which stops runaway matches), PostgreSQL's
+    own there."""
 
     field_class = _RegexField
 
@@ -99,7 +118,7 @@ def regex_error(pattern: str) -> str | None:
             return str(error.__cause__ or error).strip().splitlines()[0]
         return None
     try:
-        re.compile(pattern)
-    except re.error as error:
+        regexp.check(pattern)
+    except regexp.PatternError as error:
         return str(error)
     return None

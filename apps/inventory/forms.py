@@ -23,7 +23,7 @@ class CloudForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in SECRET_FIELDS:
-            if self.instance.pk and getattr(self.instance, field):
+            if field in self.fields and self.instance.pk and getattr(self.instance, field):
                 self.fields[field].help_text = "Stored. Leave blank to keep it, type to replace it."
 
     def clean(self):

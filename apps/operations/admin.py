@@ -1,5 +1,5 @@
-"""Actions with their items and the letters, read-only; and batch actions added to the
-inventory's Instance admin, through the same services as the API."""
+"""Actions with their items and the letters, read-only but for acknowledging letters; and
+batch actions added to the inventory's Instance admin, through the same services as the API."""
 
 from django.contrib import admin, messages
 from django.urls import reverse
@@ -7,10 +7,12 @@ from django.utils.html import format_html
 
 from apps.clouds.choices import Operation
 from apps.inventory.admin import InstanceAdmin, ReadOnlyAdminMixin
+from apps.inventory.admin_access import ProjectAccessMixin
 from apps.inventory.models import Instance
 
-from . import services
+from . import acknowledgement, services
 from .models import Action, ActionItem, Notification
+from .visibility import visible_actions, visible_items_of
 
 
 class ActionItemInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -29,6 +31,9 @@ class ActionItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = fields
     extra = 0
 
+    def get_queryset(self, request):
+        return visible_items_of(request.user, super().get_queryset(request))
+
 
 @admin.register(Action)
 class ActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -39,12 +44,48 @@ class ActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "requested_at"
     inlines = (ActionItemInline,)
 
+    def get_queryset(self, request):
+        return visible_actions(request.user, super().get_queryset(request))
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = "acknowledgement"
+    parameter_name = "open"  # as GET /notifications?open=
+
+    def lookups(self, request, model_admin):
+        return (("true", "Open"), ("false", "Acknowledged"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("true", "false"):
+            return queryset.filter(acknowledged_at__isnull=self.value() == "true")
+        return queryset
+
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "message", "action")
+class NotificationAdmin(ProjectAccessMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    project_path = "item__project"  # as GET /notifications
+    list_display = ("created_at", "message", "action", "acknowledged_at", "acknowledged_by")
+    list_select_related = ("action", "acknowledged_by")
+    list_filter = (OpenFilter,)
     search_fields = ("message",)
     date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    actions = ("acknowledge",)
+
+    @admin.action(description="Acknowledge", permissions=["acknowledge"])
+    def acknowledge(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        try:
+            count = acknowledgement.acknowledge(ids, request.user)
+        except services.ActionError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        already = len(ids) - count  # the selection holds only letters the user sees
+        note = f" ({already} already were)" if already else ""
+        self.message_user(request, f"{count} acknowledged{note}.", messages.SUCCESS)
+
+    def has_acknowledge_permission(self, request):
+        return request.user.has_perm("operations.change_notification")
 
 
 admin.site.unregister(Instance)
@@ -78,7 +119,11 @@ class InstanceWithActionsAdmin(InstanceAdmin):
 
     def run_batch(self, request, queryset, operation: str) -> None:
         ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
-        outcome = services.instance_action(operation, ids, request.user)
+        try:
+            outcome = services.instance_action(operation, ids, request.user)
+        except services.ActionError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
         link = reverse("admin:operations_action_change", args=[outcome.action.pk])
         level = messages.SUCCESS if outcome.queued else messages.WARNING
         self.message_user(

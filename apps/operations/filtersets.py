@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 
 from apps.clouds.choices import Operation
 from apps.inventory.filters import (
+    BooleanFilter,
     LenientIsoDateTimeFilter,
     MultipleValueFilter,
     multiple_ids,
@@ -17,6 +18,12 @@ from .models import Action, ActionItem, Notification
 
 class NotificationFilterSet(django_filters.FilterSet):
     since = LenientIsoDateTimeFilter(field_name="created_at", lookup_expr="gt")
+    open = BooleanFilter(
+        field_name="acknowledged_at",
+        lookup_expr="isnull",
+        help_text="`true`: only the letters no one has acknowledged yet; `false`: only the "
+        "acknowledged ones.",
+    )
 
     class Meta:
         model = Notification

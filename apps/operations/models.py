@@ -100,7 +100,8 @@ class ActionItem(models.Model):
 
 
 class Notification(models.Model):
-    """A letter, as the original sent them: a sentence about a failure."""
+    """A letter, as the original sent them: a sentence about a failure. Open until someone
+    acknowledges it."""
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     message = models.TextField()
@@ -110,9 +111,25 @@ class Notification(models.Model):
     item = models.ForeignKey(
         ActionItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # The open letters, newest first (the overview); acknowledged ones are not in it.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="operations_notification_open",
+            )
+        ]
 
     def __str__(self):
         return self.message

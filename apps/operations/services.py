@@ -167,7 +167,7 @@ def _instances(ids: list[str], user) -> dict[str, dict]:
     )
     by_uuid = {row["id"]: row for row in found}
     rows = {target: by_uuid[key] for target, key in wanted.items() if key in by_uuid}
-    _check_operable(user, {target: row["project_id"] for target, row in rows.items()}, "instance")
+    check_operable(user, {target: row["project_id"] for target, row in rows.items()}, "instance")
     return rows
 
 
@@ -213,7 +213,7 @@ class _LaunchRefs:
     def __init__(self, specs: list[dict], user):
         projects = _visible(Project.objects.select_related("cloud"), user, "id")
         self.projects = _by_id(projects, {s["projectId"] for s in specs}, "Project")
-        _check_operable(user, {key: p.id for key, p in self.projects.items()}, "project")
+        check_operable(user, {key: p.id for key, p in self.projects.items()}, "project")
         flavors = _visible(Flavor.objects, user)
         self.flavors = _by_id(flavors, {s["flavor"]["id"] for s in specs}, "Flavor")
         images = _visible(Image.objects, user, "projects")
@@ -476,7 +476,7 @@ def _visible_ids(queryset, user, project_field: str, ids) -> list:
     )
 
 
-def _check_operable(user, projects: dict, noun: str) -> None:
+def check_operable(user, projects: dict, noun: str) -> None:
     """ForbiddenError naming the requested ids whose project the user may only view."""
     operable = None if user is None else access_of(user).operable_project_ids
     if operable is None:

@@ -1,4 +1,5 @@
-"""Which actions a user sees: those with an item in one of their projects, and their own."""
+"""Which actions a user sees: those with an item in one of their projects, and their own; and
+of an action, which items: those in their projects, or all of their own action's."""
 
 from django.db.models import Q
 
@@ -16,3 +17,19 @@ def visible_actions(user, queryset=None):
     # A subquery, not a join: a join would repeat actions and skew counts annotated on items.
     in_projects = ActionItem.objects.filter(project__in=projects).values("action")
     return queryset.filter(Q(pk__in=in_projects) | Q(requested_by=user))
+
+
+def visible_items(user, items: str = "") -> Q:
+    """The condition on action items that the user sees, from the model queried through the
+    path `items` ("" on ActionItem itself, "items__" on Action); empty when unrestricted."""
+    projects = access_of(user).visible_project_ids
+    if projects is None:
+        return Q()
+    action = "" if items else "action__"
+    return Q(**{f"{items}project__in": projects}) | Q(**{f"{action}requested_by": user})
+
+
+def visible_items_of(user, queryset=None):
+    """The items of `queryset` (all items by default) the user sees."""
+    queryset = ActionItem.objects.all() if queryset is None else queryset
+    return queryset.filter(visible_items(user))

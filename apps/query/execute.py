@@ -1,19 +1,21 @@
 """Runs a translated statement read-only, within a time limit, and returns at most a capped
 number of rows.
 
-PostgreSQL: a transaction (a savepoint when one is open) made read-only, with a statement
-timeout, as the query role when it exists (`manage.py create_query_role`), always rolled back.
-SQLite: `PRAGMA query_only`, case-sensitive LIKE, and a progress handler that interrupts the
-statement at the deadline; all three are undone afterwards.
+The time limit is apps/inventory/time_limit.py's, which the listings share. Within it,
+PostgreSQL: the transaction it opens made read-only, as the query role when it exists
+(`manage.py create_query_role`); SQLite: `PRAGMA query_only` and case-sensitive LIKE, both
+undone afterwards.
 """
 
-import time
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
+
+from apps.inventory import regexp
+from apps.inventory.time_limit import TimeLimitExceeded, time_limited
 
 from . import catalog
 from .errors import SUCCESS, QueryError
@@ -21,7 +23,6 @@ from .schema import ROLE
 from .translate import Translation
 
 NUMERIC_OID = 1700  # PostgreSQL's numeric, which psycopg returns as Decimal
-SQLITE_PROGRESS_STEPS = 100_000  # virtual machine instructions between deadline checks
 
 
 @dataclass
@@ -61,9 +62,11 @@ def run(translation: Translation, params: list, max_rows: int, time_limit_ms: in
             cursor.execute(translation.sql, params)
             rows = cursor.fetchmany(max_rows + 1)
             description = cursor.description
+    except TimeLimitExceeded as error:
+        raise QueryError.evaluation(error.message) from None
     except (DatabaseError, OverflowError, ValueError) as error:
         # OverflowError, ValueError: a parameter the driver cannot pass (a huge number, NUL).
-        raise _evaluation_error(error, time_limit_ms) from None
+        raise _evaluation_error(error) from None
     if translation.explain:
         task = 0 if connection.vendor == "postgresql" else len(description) - 1
         return _result(translation.labels, [(row[task],) for row in rows], max_rows)
@@ -112,56 +115,43 @@ def _number(value: Decimal | None):
 
 @contextmanager
 def read_only(time_limit_ms: int, case_sensitive_like: bool = True):
-    if connection.vendor == "postgresql":
-        with _postgres_read_only(time_limit_ms):
+    with time_limited(time_limit_ms):
+        if connection.vendor == "postgresql":
+            _postgres_read_only()
             yield
-    else:
-        with _sqlite_read_only(time_limit_ms, case_sensitive_like):
-            yield
+        else:
+            with _sqlite_read_only(case_sensitive_like):
+                yield
+
+
+def _postgres_read_only():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('transaction_read_only', 'on', true),"
+            " (SELECT set_config('role', rolname, true) FROM pg_roles"
+            "  WHERE rolname = %s AND pg_has_role(current_user, oid, 'MEMBER')"
+            "  AND has_table_privilege(rolname, %s, 'SELECT'))",
+            [ROLE, catalog.TABLES["instances"].view],
+        )
 
 
 @contextmanager
-def _postgres_read_only(time_limit_ms: int):
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('transaction_read_only', 'on', true),"
-                " set_config('statement_timeout', %s, true),"
-                " (SELECT set_config('role', rolname, true) FROM pg_roles"
-                "  WHERE rolname = %s AND pg_has_role(current_user, oid, 'MEMBER')"
-                "  AND has_table_privilege(rolname, %s, 'SELECT'))",
-                [str(time_limit_ms), ROLE, catalog.TABLES["instances"].view],
-            )
-        yield
-        # Never keep anything: this also ends the read-only mode, the timeout and the role.
-        transaction.set_rollback(True)
-
-
-@contextmanager
-def _sqlite_read_only(time_limit_ms: int, case_sensitive_like: bool):
-    connection.ensure_connection()
+def _sqlite_read_only(case_sensitive_like: bool):
     sqlite = connection.connection
-    deadline = time.monotonic() + time_limit_ms / 1000
     sqlite.execute("PRAGMA query_only = ON")
     # Switching LIKE makes SQLite prepare every statement again: only for queries using it.
     if case_sensitive_like:
         sqlite.execute("PRAGMA case_sensitive_like = ON")
-    sqlite.set_progress_handler(lambda: time.monotonic() > deadline, SQLITE_PROGRESS_STEPS)
     try:
         yield
     finally:
-        sqlite.set_progress_handler(None, 0)
         if case_sensitive_like:
             sqlite.execute("PRAGMA case_sensitive_like = OFF")
         sqlite.execute("PRAGMA query_only = OFF")
 
 
-def _evaluation_error(error: Exception, time_limit_ms: int) -> QueryError:
+def _evaluation_error(error: Exception) -> QueryError:
     cause = error.__cause__ or error
+    cause = regexp.failure_behind(cause) or cause  # why REGEXP failed: a bad pattern
     text = str(cause).strip()
-    timed_out = type(cause).__name__ == "QueryCanceled" or text == "interrupted"
-    if timed_out:
-        return QueryError.evaluation(
-            f"The query ran longer than the time limit of {time_limit_ms} ms and was cancelled"
-        )
     return QueryError.evaluation(text.splitlines()[0] if text else type(cause).__name__)

@@ -1,12 +1,15 @@
 """Python versions of the functions SQLite lacks (functions.py translates calls to them),
-registered on every SQLite connection (apps.py). PostgreSQL's are in schema.py; both give the
-same results, which the tests check on each."""
+registered on every SQLite connection (apps.py), with the REGEXP that replaces Django's
+(apps/inventory/regexp.py). PostgreSQL's are in schema.py; both give the same results, which
+the tests check on each."""
 
 import base64
 import math
 import re
 import zlib
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from apps.inventory import regexp
 
 
 def _strict(function):
@@ -106,3 +109,4 @@ SQLITE_FUNCTIONS = {
 def register_sqlite_functions(sqlite_connection) -> None:
     for name, (arguments, function) in SQLITE_FUNCTIONS.items():
         sqlite_connection.create_function(name, arguments, function, deterministic=True)
+    regexp.register(sqlite_connection)

@@ -1,5 +1,5 @@
 """What staff see first in the admin: instances by state per cloud, the last syncs, the actions
-of the last day (failures first) and the letters of the last day.
+of the last day (failures first) and the open letters (not acknowledged yet, of any age).
 
 Limited to what the user may see, and gathered in a fixed number of aggregate queries whatever
 the number of clouds, runs or actions.
@@ -18,7 +18,7 @@ from apps.inventory.choices import InstanceState
 from apps.inventory.models import Cloud, Instance, Project
 from apps.operations.choices import ItemStatus
 from apps.operations.models import Action, Notification
-from apps.operations.visibility import visible_actions
+from apps.operations.visibility import visible_actions, visible_items
 
 WINDOW = timedelta(hours=24)
 SHOWN = 20  # the most actions, and letters, listed
@@ -66,8 +66,8 @@ class Overview:
     actions: list[ActionSummary]
     actions_total: int
     actions_failed: int
-    notifications: list[Notification]
-    notifications_total: int
+    notifications: list[Notification]  # the newest open ones
+    notifications_total: int  # open ones
 
     @property
     def instances_total(self) -> int:
@@ -78,15 +78,18 @@ def overview(user) -> Overview:
     since = timezone.now() - WINDOW
     access = access_of(user)
     actions = visible_actions(user).filter(requested_at__gte=since)
-    letters = access.visible(Notification.objects.filter(created_at__gte=since), "item__project")
+    letters = access.visible(
+        Notification.objects.filter(acknowledged_at__isnull=True), "item__project"
+    )
+    seen = visible_items(user, "items__")
     totals = actions.aggregate(
         total=Count("pk", distinct=True),
-        failed=Count("pk", filter=Q(items__status=ItemStatus.FAILED), distinct=True),
+        failed=Count("pk", filter=Q(items__status=ItemStatus.FAILED) & seen, distinct=True),
     )
     return Overview(
         since=since,
         clouds=_clouds(access),
-        actions=_actions(actions),
+        actions=_actions(actions, seen),
         actions_total=totals["total"],
         actions_failed=totals["failed"],
         notifications=list(letters.order_by("-created_at", "-id")[:SHOWN]),
@@ -135,11 +138,11 @@ def _add_syncs(summaries: dict, clouds) -> None:
         summary.syncs.sort(key=lambda run: _KIND_ORDER.get(run.kind, len(_KIND_ORDER)))
 
 
-def _actions(actions) -> list[ActionSummary]:
-    """The actions with a failed item first, then the newest first."""
+def _actions(actions, seen: Q) -> list[ActionSummary]:
+    """The actions with a failed item first, then the newest first; their items `seen`."""
 
     def items(*statuses):
-        return Count("items", filter=Q(items__status__in=statuses))
+        return Count("items", filter=Q(items__status__in=statuses) & seen)
 
     rows = (
         actions.select_related("requested_by")

@@ -104,6 +104,25 @@ def test_notifications_show_the_users_letters(world, who):
     assert letters == {f"letter {s}" for s in "ab" if sees(who, s)}
 
 
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", (401, None)),
+        ("nobody", (403, None)),
+        ("viewer_a", (403, None)),
+        ("operator_a", (200, 1)),
+        ("operator_b", (200, 0)),  # a letter they do not see is ignored
+        ("superuser", (200, 1)),
+    ],
+)
+def test_acknowledging_the_letter_of_a(world, who, expected):
+    letter = Notification.objects.get(message="letter a")
+
+    response = client_of(world, who).post("/notifications/acknowledge", [letter.pk], format="json")
+
+    assert (response.status_code, response.json().get("acknowledged")) == expected
+
+
 @pytest.mark.parametrize("who", USERS)
 def test_operations_show_the_types_of_the_users_clouds(world, who):
     response = client_of(world, who).get("/operations")

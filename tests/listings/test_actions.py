@@ -95,3 +95,14 @@ def test_a_viewer_sees_the_actions_of_their_projects_and_their_own(world, action
     Action.objects.create(operation="deleteInstance", requested_by=viewer, requested_at=at(5))
 
     assert listed(client_of(viewer)) == ["deleteInstance", "hardRebootInstance", "rebootInstance"]
+
+
+def test_a_viewer_sees_only_the_items_of_their_projects(world, actions):
+    viewer = client_of(granted("viewer-a", "viewer", world.projects["a"]))
+    reboot = str(actions["reboot"].id)
+
+    detail = viewer.get(f"/actions/{reboot}").json()
+    listed_reboot = next(item for item in viewer.get(URL).json()["results"] if item["id"] == reboot)
+
+    assert [item["name"] for item in detail["items"]] == ["web-1"]
+    assert detail["counts"] == listed_reboot["counts"] == {"queued": 1}

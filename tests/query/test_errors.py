@@ -62,6 +62,12 @@ def test_statement_that_cannot_run_says_why(inventory, sql, status, message):
     assert result["message"] == message if message else result["message"]
 
 
+def test_bad_pattern_says_why_on_either_database(inventory):
+    message = one("select name regexp '(' from instances")["message"]
+
+    assert message.startswith("invalid regular expression: ")
+
+
 def test_parse_error_gives_the_position_in_the_request(db):
     message = one("select name from instances where name = 'x' and and")["message"]
 

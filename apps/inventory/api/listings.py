@@ -1,6 +1,11 @@
 """GET /api/instances/, /api/images/, /api/projects/, /api/flavors/, /api/networks/ and
-/api/clouds/: filtered, cursor-paginated listings in the wire shapes, of what the user may see."""
+/api/clouds/: filtered, cursor-paginated listings in the wire shapes, of what the user may see.
 
+A listing's reads are cut at LISTING_TIME_LIMIT_MS (time_limit.py): a filter that would scan
+too long (a heavy regular expression over many rows) is a 400 that says so, like any other
+request the client has to change, rather than a connection held for minutes."""
+
+from django.conf import settings
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
@@ -9,6 +14,7 @@ from rest_framework.settings import api_settings
 from .. import filtersets
 from ..access import access_of
 from ..models import Cloud, Flavor, Image, Instance, Network, Project
+from ..time_limit import TimeLimitExceeded, time_limited
 from .pagination import ListingPagination
 from .serializers import (
     CloudSerializer,
@@ -31,6 +37,13 @@ class Listing(ListAPIView):
 
     def get_queryset(self):
         return access_of(self.request.user).visible(super().get_queryset(), self.project_field)
+
+    def list(self, request, *args, **kwargs):
+        try:
+            with time_limited(settings.LISTING_TIME_LIMIT_MS):
+                return super().list(request, *args, **kwargs)
+        except TimeLimitExceeded as error:
+            raise ValidationError(error.message) from None
 
     def filter_queryset(self, queryset):
         self.refuse_unknown_parameters()

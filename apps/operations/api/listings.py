@@ -8,17 +8,17 @@ from apps.inventory.api.listings import Listing
 from ..choices import ItemStatus
 from ..filtersets import ActionFilterSet
 from ..models import Action, ActionItem
-from ..visibility import visible_actions
+from ..visibility import visible_actions, visible_items
 from .serializers import ActionSummarySerializer
 
 
-def with_item_counts(queryset):
-    """Each action's number of items in each status, as `<status>_items`: subqueries, which
-    the databases run for the rows of the page only."""
+def with_item_counts(queryset, user):
+    """Each action's number of items the user sees in each status, as `<status>_items`:
+    subqueries, which the databases run for the rows of the page only."""
 
     def items(status):
         counted = (
-            ActionItem.objects.filter(action=OuterRef("pk"), status=status)
+            ActionItem.objects.filter(visible_items(user), action=OuterRef("pk"), status=status)
             .order_by()
             .values("action")
             .annotate(count=Count("pk"))
@@ -38,4 +38,5 @@ class ActionListing(Listing):
     ordering = ("-requested_at",)
 
     def get_queryset(self):
-        return with_item_counts(visible_actions(self.request.user, self.queryset.all()))
+        user = self.request.user
+        return with_item_counts(visible_actions(user, self.queryset.all()), user)

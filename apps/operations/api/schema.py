@@ -1,7 +1,7 @@
-"""The OpenAPI description of the batch endpoints, GET /actions/{id} and GET /notifications
-(see views.py): request bodies, the `{actionId, queued, skipped}` answer, and the errors of
-each endpoint's own checks (those of authentication, permissions and throttling are added
-project-wide, perspective/schema.py)."""
+"""The OpenAPI description of the batch endpoints, GET /actions/{id}, GET /notifications and
+POST /notifications/acknowledge (see views.py): request bodies, the `{actionId, queued,
+skipped}` answer, and the errors of each endpoint's own checks (those of authentication,
+permissions and throttling are added project-wide, perspective/schema.py)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,6 +13,7 @@ from ..rules import RULES
 from ..services import MAX_ITEMS
 from .serializers import (
     MAX_ID,
+    MAX_NOTIFICATION_ID,
     ActionSerializer,
     LaunchSerializer,
     NotificationSerializer,
@@ -39,16 +40,19 @@ class BatchOutcomeSerializer(serializers.Serializer):
     skipped = SkippedSerializer(many=True)
 
 
-def _ids(noun: str) -> dict:
+STRING_ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID}
+
+
+def _ids(noun: str, item: dict = STRING_ID, example: tuple = ("id-one", "id-two")) -> dict:
     return _json(
         {
             "type": "array",
-            "items": {"type": "string", "minLength": 1, "maxLength": MAX_ID},
+            "items": item,
             "minItems": 1,
             "maxItems": MAX_ITEMS,
             "uniqueItems": True,
             "description": f"{noun} ids, each once.",
-            "example": ["id-one", "id-two"],
+            "example": list(example),
         }
     )
 
@@ -209,7 +213,8 @@ action = extend_schema(
 notifications = extend_schema(
     summary="Failure letters",
     description="The letters of failed items, oldest first: those written after `since` (at "
-    "most 1,000), or without it the latest 1,000. Pass the last `timestamp` as the next `since`.",
+    "most 1,000), or without it the latest 1,000. Pass the last `timestamp` as the next `since`. "
+    "A letter is open until it is acknowledged (POST /notifications/acknowledge).",
     parameters=[
         OpenApiParameter(
             "since",
@@ -219,6 +224,40 @@ notifications = extend_schema(
     ],
     responses={
         200: NotificationSerializer(many=True),
-        400: OpenApiResponse(description="`since` is not a date and time."),
+        400: OpenApiResponse(
+            description="`since` is not a date and time, or `open` not `true` or `false`."
+        ),
+    },
+)
+
+
+class AcknowledgedSerializer(serializers.Serializer):
+    acknowledged = serializers.IntegerField(
+        help_text="How many letters this request acknowledged; ids unknown or not visible to "
+        "the user, and letters already acknowledged, do not count."
+    )
+
+
+acknowledge = extend_schema(
+    summary="Acknowledge failure letters",
+    description="Acknowledges the letters: they are no longer open (`open=true` of GET "
+    "/notifications, the admin's overview), and each records who acknowledged it and when. "
+    "Ids that are unknown or not visible to the user are ignored, and so are letters already "
+    "acknowledged (their first acknowledgement stays), so asking twice is harmless.",
+    request=_ids(
+        "Notification",
+        item={"type": "integer", "minimum": 1, "maximum": MAX_NOTIFICATION_ID},
+        example=(17, 18),
+    ),
+    responses={
+        200: AcknowledgedSerializer,
+        400: OpenApiResponse(
+            description="Not a JSON list of distinct notification ids (positive integers), "
+            f"empty, or longer than {MAX_ITEMS} ids or 1 MiB."
+        ),
+        403: OpenApiResponse(
+            description="Letters of projects the user may only view: "
+            '"You may view but not act on notification(s) ...".'
+        ),
     },
 )

@@ -37,7 +37,7 @@ class IdListField(serializers.Field):
             self.fail("empty")
         if len(data) > MAX_ITEMS:
             self.fail("too_many")
-        bad = [value for value in data if not _is_text(value)]
+        bad = [value for value in data if not self.is_id(value)]
         if bad:
             self.fail("not_ids", bad=_shown(bad))
         if len(set(data)) < len(data):
@@ -48,6 +48,21 @@ class IdListField(serializers.Field):
                 seen.add(value)
             self.fail("duplicates", ids=_shown(twice))
         return data
+
+    def is_id(self, value) -> bool:
+        return _is_text(value)
+
+
+MAX_NOTIFICATION_ID = 2**63 - 1  # a bigint's largest
+
+
+class NotificationIdListField(IdListField):
+    """A JSON list of distinct notification ids: the integers of GET /notifications."""
+
+    default_error_messages = {"not_ids": "Notification ids are positive integers; not {bad}"}
+
+    def is_id(self, value) -> bool:
+        return type(value) is int and 0 < value <= MAX_NOTIFICATION_ID  # not a bool
 
 
 class NameMapField(serializers.Field):

@@ -23,4 +23,9 @@ urlpatterns = [
     path("images/delete", views.ImageDeleteView.as_view(), name="images-delete"),
     path("actions/<str:pk>", views.ActionDetail.as_view(), name="action-detail"),
     path("notifications", views.NotificationList.as_view(), name="notifications"),
+    path(
+        "notifications/acknowledge",
+        views.AcknowledgeView.as_view(),
+        name="notifications-acknowledge",
+    ),
 ]

@@ -1,9 +1,10 @@
-"""The wiki's batch endpoints of /instances and /images, GET /actions/{id} and
-GET /notifications: thin views over the services."""
+"""The wiki's batch endpoints of /instances and /images, GET /actions/{id},
+GET /notifications and POST /notifications/acknowledge: thin views over the services."""
 
 import json
 import uuid
 
+from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import APIException, NotFound, ParseError, ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -14,16 +15,17 @@ from rest_framework.views import APIView
 from apps.clouds.choices import Operation
 from apps.inventory.access import access_of
 
-from .. import services
+from .. import acknowledgement, services
 from ..filtersets import NotificationFilterSet
 from ..models import Action, Notification
-from ..visibility import visible_actions
+from ..visibility import visible_actions, visible_items_of
 from . import schema
 from .serializers import (
     ActionSerializer,
     IdListField,
     LaunchSerializer,
     NameMapField,
+    NotificationIdListField,
     NotificationSerializer,
     SnapshotSerializer,
     many,
@@ -40,11 +42,13 @@ class MayOperate(BasePermission):
 
 
 class BatchView(APIView):
-    """Reads the body as JSON whatever its Content-Type (the wiki's curl examples send none),
-    and answers `{actionId, queued, skipped}`."""
+    """A write on a list of ids, for operators: reads the body as JSON whatever its
+    Content-Type (the wiki's curl examples send none); a batch action answers
+    `{actionId, queued, skipped}`."""
 
     permission_classes = [IsAuthenticated, MayOperate]
     throttle_scope = "actions"
+    id_list_field = IdListField
 
     def body(self, request):
         declared = request.META.get("CONTENT_LENGTH") or "0"
@@ -56,8 +60,8 @@ class BatchView(APIView):
         except ValueError as exc:
             raise ParseError(f"Cannot read the body as JSON: {exc}") from None
 
-    def ids(self, request) -> list[str]:
-        return IdListField().run_validation(self.body(request))
+    def ids(self, request) -> list:
+        return self.id_list_field().run_validation(self.body(request))
 
     def respond(self, outcome: services.Outcome) -> Response:
         return Response(outcome.as_wire())
@@ -138,11 +142,13 @@ class ImageDeleteView(BatchView):
 
 @schema.action
 class ActionDetail(RetrieveAPIView):
-    queryset = Action.objects.select_related("requested_by").prefetch_related("items")
+    queryset = Action.objects.select_related("requested_by")
     serializer_class = ActionSerializer
 
     def get_queryset(self):
-        return visible_actions(self.request.user, super().get_queryset())
+        user = self.request.user
+        items = Prefetch("items", queryset=visible_items_of(user))
+        return visible_actions(user, super().get_queryset()).prefetch_related(items)
 
     def get_object(self):
         pk = self.kwargs["pk"]
@@ -171,6 +177,18 @@ class NotificationList(ListAPIView):
         if "since" in self.request.query_params:
             return queryset.order_by("created_at", "id")[: self.LIMIT]
         return list(queryset.order_by("-created_at", "-id")[: self.LIMIT])[::-1]
+
+
+class AcknowledgeView(BatchView):
+    """POST /notifications/acknowledge: a list of notification ids. A write, so for operators,
+    throttled with the batch actions."""
+
+    id_list_field = NotificationIdListField
+
+    @schema.acknowledge
+    def post(self, request):
+        count = acknowledgement.acknowledge(self.ids(request), self.user)
+        return Response({"acknowledged": count})
 
 
 OPERATIONS = {
