@@ -79,12 +79,24 @@ def inventory(base_url: str, instances: int) -> list[str]:
     return [str(pk) for pk in Instance.objects.filter(cloud=cloud).values_list("id", flat=True)]
 
 
+def api_headers() -> dict[str, str]:
+    """The headers of a superuser's API requests, with a token made for the bench."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    users = get_user_model().objects
+    user = users.filter(username="bench").first() or users.create_superuser("bench")
+    token, _ = Token.objects.get_or_create(user=user)
+    return {"Content-Type": "application/json", "Authorization": f"Token {token.key}"}
+
+
 def reboot(ids: list[str]) -> float:
     """Seconds until the response of one PUT /instances/reboot has been read."""
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
     body = json.dumps(ids)
+    headers = api_headers()
     started = time.perf_counter()
-    connection.request("PUT", "/instances/reboot", body, {"Content-Type": "application/json"})
+    connection.request("PUT", "/instances/reboot", body, headers)
     response = connection.getresponse()
     answer = json.loads(response.read())
     elapsed = time.perf_counter() - started

@@ -17,7 +17,7 @@ import sys
 import time
 from datetime import timedelta
 
-from bench.query_api import seeded_django
+from bench.query_api import instances_and_repeat, seeded_django
 
 URL = "/api/instances/"
 
@@ -105,11 +105,5 @@ def main(instances: int, viewer: bool, repeat: int) -> None:
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    repeat = 9
-    if "--repeat" in arguments:
-        at = arguments.index("--repeat")
-        repeat = int(arguments[at + 1])
-        del arguments[at : at + 2]
-    numbers = [argument for argument in arguments if argument.isdigit()]
-    main(int(numbers[0]) if numbers else 100_000, "--viewer" in arguments, repeat)
+    instances, repeat, others = instances_and_repeat(sys.argv[1:])
+    main(instances, "--viewer" in others, repeat)

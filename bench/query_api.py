@@ -100,6 +100,19 @@ def seed(instances: int, env: dict) -> None:
     )
 
 
+def instances_and_repeat(arguments: list[str], repeat: int = 9) -> tuple[int, int, list[str]]:
+    """`[INSTANCES] [--repeat N]` from a command line (100,000 and `repeat` by default), and the
+    other arguments."""
+    arguments = list(arguments)
+    if "--repeat" in arguments:
+        at = arguments.index("--repeat")
+        repeat = int(arguments[at + 1])
+        del arguments[at : at + 2]
+    numbers = [argument for argument in arguments if argument.isdigit()]
+    others = [argument for argument in arguments if not argument.isdigit()]
+    return int(numbers[0]) if numbers else 100_000, repeat, others
+
+
 @contextmanager
 def seeded_django(instances: int):
     """Seeds `instances` into a new var/ folder (or DATABASE_URL's database), then sets Django

@@ -12,7 +12,7 @@ REGEXP runs untimed, and for one with alternatives, which it times.
 import sys
 from contextlib import nullcontext
 
-from bench.query_api import medians_ms, seeded_django
+from bench.query_api import instances_and_repeat, medians_ms, seeded_django
 
 PATTERNS = ["^web-0[0-4]", "^(web|db)-0[0-4]"]
 SQL = "SELECT count(*) FROM inventory_instance WHERE name REGEXP %s"
@@ -58,11 +58,5 @@ def main(instances: int, repeat: int) -> None:
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    repeat = 9
-    if "--repeat" in arguments:
-        at = arguments.index("--repeat")
-        repeat = int(arguments[at + 1])
-        del arguments[at : at + 2]
-    numbers = [argument for argument in arguments if argument.isdigit()]
-    main(int(numbers[0]) if numbers else 100_000, repeat)
+    instances, repeat, _ = instances_and_repeat(sys.argv[1:])
+    main(instances, repeat)

@@ -4,11 +4,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import User
-from rest_framework.test import APIClient
 
 from apps.inventory import factories
-from apps.inventory.models import Grant
+from tests.clients import client_of, granted
 
 
 def at(day: int, hour: int = 0) -> datetime:
@@ -65,19 +63,7 @@ def world(db) -> World:
     return world
 
 
-def granted(name: str, role: str, project) -> User:
-    user = User.objects.create_user(name)
-    Grant.objects.create(user=user, project=project, role=role)
-    return user
-
-
-def client_of(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 @pytest.fixture
-def viewer_a(world) -> APIClient:
+def viewer_a(world):
     """A client of a viewer of project a (cloud east) only."""
-    return client_of(granted("viewer-a", "viewer", world.projects["a"]))
+    return client_of(granted("viewer-a", viewer=world.projects["a"]))

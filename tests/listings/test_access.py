@@ -6,8 +6,8 @@ from rest_framework.test import APIClient
 
 from apps.inventory import factories
 from apps.operations import services
+from tests.clients import client_of, granted
 
-from .conftest import client_of, granted
 from .helpers import names
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,6 @@ def test_a_superuser_sees_every_cloud_even_one_without_projects(api, world):
 
 
 def test_an_operator_sees_what_a_viewer_does(world):
-    operator = client_of(granted("operator-a", "operator", world.projects["a"]))
+    operator = client_of(granted("operator-a", operator=world.projects["a"]))
 
     assert names(operator.get("/api/instances/")) == EXPECTED_A["instances"]

@@ -5,8 +5,9 @@ from django.contrib.auth.models import User
 
 from apps.operations import services
 from apps.operations.models import Action
+from tests.clients import client_of, granted
 
-from .conftest import at, client_of, granted
+from .conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -91,14 +92,14 @@ def test_a_bad_filter_is_a_400(api, actions):
 
 
 def test_a_viewer_sees_the_actions_of_their_projects_and_their_own(world, actions):
-    viewer = granted("viewer-b", "viewer", world.projects["b"])
+    viewer = granted("viewer-b", viewer=world.projects["b"])
     Action.objects.create(operation="deleteInstance", requested_by=viewer, requested_at=at(5))
 
     assert listed(client_of(viewer)) == ["deleteInstance", "hardRebootInstance", "rebootInstance"]
 
 
 def test_a_viewer_sees_only_the_items_of_their_projects(world, actions):
-    viewer = client_of(granted("viewer-a", "viewer", world.projects["a"]))
+    viewer = client_of(granted("viewer-a", viewer=world.projects["a"]))
     reboot = str(actions["reboot"].id)
 
     detail = viewer.get(f"/actions/{reboot}").json()

@@ -7,8 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.inventory import factories
 from apps.operations import services
-
-from .conftest import client_of, granted
+from tests.clients import client_of, granted
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +54,6 @@ def test_a_superuser_s_page_of_ten_costs_what_a_page_of_two_does(admin_user, man
 
 @pytest.mark.parametrize("listing", ["instances", "images", "flavors", "networks", "actions"])
 def test_a_viewer_s_page_of_ten_costs_what_a_page_of_two_does(many, listing):
-    viewer = granted("viewer", "viewer", many.projects["a"])
+    viewer = granted("viewer", viewer=many.projects["a"])
 
     assert queries(viewer, listing, 10) == queries(viewer, listing, 2)

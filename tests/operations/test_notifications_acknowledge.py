@@ -4,18 +4,17 @@ and the admin's Acknowledge action."""
 import re
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from apps.inventory import factories
-from apps.inventory.models import Grant
 from apps.operations.acknowledgement import acknowledge
 from apps.operations.models import Action, ActionItem, Notification
 from apps.operations.services import ForbiddenError
+from tests.clients import client_of, granted
 
 pytestmark = pytest.mark.django_db
 
@@ -31,20 +30,6 @@ def letter(project, message: str = "Failed to reboot instance x (1): Conflict") 
         cloud=project.cloud, status="failed",
     )  # fmt: skip
     return Notification.objects.create(message=message, action=action, item=item)
-
-
-def granted(name: str, **grants) -> User:
-    """A user with a role in each project given: `operator=project_a, viewer=project_b`."""
-    user = User.objects.create_user(name)
-    for role, project in grants.items():
-        Grant.objects.create(user=user, project=project, role=role)
-    return user
-
-
-def client_of(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def acknowledged(*letters) -> list:
