@@ -5,6 +5,7 @@
 run from the project's directory, with the settings in the environment (perspective.env.example).
 """
 
+import gc
 import os
 
 from django.conf import settings
@@ -36,3 +37,10 @@ control_socket_disable = True
 # Errors and the access log go through Django's LOGGING: JSON lines with the request id.
 logconfig_dict = settings.LOGGING
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker):
+    """Everything loaded at start stays for the process's life: moved out of the garbage
+    collector's reach, so that its full collections, which a page of a listing triggers, do not
+    walk it again and again."""
+    gc.freeze()

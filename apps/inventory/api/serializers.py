@@ -1,22 +1,35 @@
 """The wire shapes of the original: camelCase keys, nulls left out, singular list keys."""
 
+from functools import cached_property
+
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..access import access_of
 from ..choices import ImageState, InstanceState
 from .fields import MetadataField, WireDateTimeField
+from .representation import plan_of, represent
 
 
 class WireSerializer(serializers.Serializer):
-    """Keys whose value is null or blank are left out, as the original did."""
+    """Keys whose value is null or blank are left out, as the original did.
+
+    A model instance is drawn by a plan made once per serializer (representation.py): what
+    DRF's own to_representation gives, several times faster, which a long listing feels."""
 
     # (Fields that can be null or blank are declared `required=False`, so that the OpenAPI
     # schema shows them as keys that may be absent.)
 
     def to_representation(self, instance):
+        if isinstance(instance, Model):
+            return represent(self._plan, instance)
         data = super().to_representation(instance)
         return {key: value for key, value in data.items() if value is not None and value != ""}
+
+    @cached_property
+    def _plan(self):
+        return plan_of(self)
 
 
 class FlavorSerializer(WireSerializer):
@@ -73,10 +86,11 @@ class ImageSerializer(CloudEntitySerializer):
     @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
     def get_projectId(self, image):
         """The image's projects that the requesting user sees: the others are not named."""
-        visible = self._visible_project_ids()
+        visible = self._visible_project_ids
         projects = image.projects.all()
         return [str(p.id) for p in projects if visible is None or p.id in visible]
 
+    @cached_property  # once per listing, not once per row
     def _visible_project_ids(self):
         request = self.context.get("request")
         return access_of(request.user).visible_project_ids if request else None
