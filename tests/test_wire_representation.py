@@ -4,6 +4,7 @@ left out, at every level of the shape."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models.manager import BaseManager
 from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework import serializers
@@ -33,7 +34,9 @@ def assert_drawn_as_drf_draws(serializer, instance):
         nested = field.child if many else field
         if isinstance(nested, WireSerializer):
             value = field.get_attribute(instance)
-            for item in value.all() if many else [] if value is None else [value]:
+            if isinstance(value, BaseManager):  # a relation not prefetched as a list
+                value = value.all()
+            for item in value if many else [] if value is None else [value]:
                 assert_drawn_as_drf_draws(nested, item)
 
 

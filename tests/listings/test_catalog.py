@@ -4,6 +4,7 @@ import pytest
 
 from apps.inventory import factories
 from apps.inventory.api.serializers import FlavorSerializer, NetworkSerializer
+from apps.inventory.models import Network
 
 from .conftest import at
 from .helpers import names
@@ -62,7 +63,7 @@ def test_flavors_filter_by_cloud_and_name_and_order_by_size(api, world):
 
 
 def test_a_network_is_the_instance_shape_s_network_and_its_project(api, world):
-    network = world.projects["b"].networks.get()
+    network = Network.objects.for_wire().get(project=world.projects["b"])
 
     (item,) = api.get("/api/networks/", {"cloud": "west"}).json()["results"]
 

@@ -30,10 +30,10 @@ class MetadataSerializer(serializers.Serializer):
 
 @extend_schema_field(MetadataSerializer)
 class MetadataField(serializers.Field):
-    """Key/value rows as the original's `{"entry": [{"key": ..., "value": ...}]}`."""
+    """A list of key/value rows as the original's `{"entry": [{"key": ..., "value": ...}]}`."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return {"entry": [{"key": item.key, "value": item.value} for item in value.all()]}
+        return {"entry": [{"key": item.key, "value": item.value} for item in value]}

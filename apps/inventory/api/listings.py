@@ -78,7 +78,7 @@ class ImageListing(Listing):
 
 
 class ProjectListing(Listing):
-    queryset = Project.objects.prefetch_related("cloud", "metadata")
+    queryset = Project.objects.for_wire()
     serializer_class = ProjectSerializer
     filterset_class = filtersets.ProjectFilterSet
     project_field = "id"
@@ -91,7 +91,7 @@ class FlavorListing(Listing):
 
 
 class NetworkListing(Listing):
-    queryset = Network.objects.prefetch_related("subnets")
+    queryset = Network.objects.for_wire()
     serializer_class = ProjectNetworkSerializer
     filterset_class = filtersets.NetworkFilterSet
 

@@ -63,7 +63,7 @@ class NetworkSerializer(WireSerializer):
     name = serializers.CharField(required=False)
     state = serializers.CharField(required=False, help_text="The provider's, e.g. ACTIVE.")
     isShared = serializers.BooleanField(source="is_shared")
-    subnets = SubnetSerializer(many=True)
+    subnets = SubnetSerializer(many=True, source="wire_subnets")
 
 
 class CloudEntitySerializer(WireSerializer):
@@ -80,15 +80,14 @@ class ImageSerializer(CloudEntitySerializer):
     state = serializers.ChoiceField(choices=ImageState.choices)
     checksum = serializers.CharField(required=False)
     instanceId = serializers.UUIDField(source="instance_id", required=False)
-    metadata = MetadataField()
+    metadata = MetadataField(source="wire_metadata")
     projectId = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
     def get_projectId(self, image):
         """The image's projects that the requesting user sees: the others are not named."""
         visible = self._visible_project_ids
-        projects = image.projects.all()
-        return [str(p.id) for p in projects if visible is None or p.id in visible]
+        return [str(p.id) for p in image.wire_projects if visible is None or p.id in visible]
 
     @cached_property  # once per listing, not once per row
     def _visible_project_ids(self):
@@ -105,10 +104,10 @@ class InstanceSerializer(CloudEntitySerializer):
     state = serializers.ChoiceField(choices=InstanceState.choices)
     isLocked = serializers.BooleanField(source="is_locked")
     availabilityZone = serializers.CharField(source="availability_zone", required=False)
-    metadata = MetadataField()
+    metadata = MetadataField(source="wire_metadata")
     address = serializers.ListField(source="addresses", child=serializers.CharField())
     fqdn = serializers.CharField(required=False)
-    networks = NetworkSerializer(many=True)
+    networks = NetworkSerializer(many=True, source="wire_networks")
 
     @extend_schema_field(KeypairSerializer)
     def get_keypair(self, instance):
@@ -124,7 +123,7 @@ _KEYPAIR = KeypairSerializer()
 
 class ProjectSerializer(CloudEntitySerializer):
     name = serializers.CharField(required=False)
-    metadata = MetadataField()
+    metadata = MetadataField(source="wire_metadata")
 
 
 class ProjectFlavorSerializer(FlavorSerializer):

@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.db.models import Prefetch
 
 _NAMESPACE = uuid.UUID("5f1b3c52-8f0e-4c63-9d43-6a0f3f9d2a71")
 
@@ -14,6 +15,13 @@ def stable_id(scope_id, kind: str, real_id: str) -> uuid.UUID:
     without looking ids up first and an entity that comes back gets its old id again.
     """
     return uuid.uuid5(_NAMESPACE, f"{scope_id}/{kind}/{real_id}")
+
+
+def as_list(lookup: str, queryset=None) -> Prefetch:
+    """Prefetches a many-valued relation (the last part of `lookup`) into a plain list named
+    `wire_<relation>`, the attribute the wire shapes read: a related manager with its own
+    QuerySet for every row, as a bare lookup gives, costs a long listing more than its rows."""
+    return Prefetch(lookup, queryset, to_attr=f"wire_{lookup.rsplit('__', 1)[-1]}")
 
 
 class Entity(models.Model):

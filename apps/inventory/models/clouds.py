@@ -7,7 +7,7 @@ from django.db import models
 
 from ..choices import CloudType, Interface
 from ..fields import EncryptedTextField
-from .base import CloudEntity, Metadata
+from .base import CloudEntity, Metadata, as_list
 
 
 class Cloud(models.Model):
@@ -68,10 +68,18 @@ class Cloud(models.Model):
             raise ValidationError({"regions": "A JSON list of region names."})
 
 
+class ProjectQuerySet(models.QuerySet):
+    def for_wire(self):
+        """With what the wire shape of a project shows; the clouds of a list read once each."""
+        return self.prefetch_related("cloud", as_list("metadata"))
+
+
 class Project(CloudEntity):
     """One (cloud, region) pair; named `<cloud>_<region>` as in the original."""
 
     region = models.CharField(max_length=255)
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta(CloudEntity.Meta):
         ordering = ["name"]

@@ -3,7 +3,8 @@
 from django.db import models
 
 from ..choices import InstanceState
-from .base import CloudEntity, Metadata, ProjectEntity
+from .base import CloudEntity, Metadata, ProjectEntity, as_list
+from .networks import Network
 
 
 class Flavor(ProjectEntity):
@@ -48,10 +49,15 @@ class InstanceQuerySet(models.QuerySet):
 
         `many`: for a long list, the few clouds, flavors, images and keypairs its rows share are
         read once each instead of joined to every row, which would build them (and decrypt
-        the cloud's credentials) once a row.
+        the cloud's credentials) once a row. The many-valued relations come as lists (as_list).
         """
         shared = ("cloud", "flavor", "image__cloud", "keypair")
-        own = ("metadata", "image__metadata", "image__projects", "networks__subnets")
+        own = (
+            as_list("metadata"),
+            as_list("image__metadata"),
+            as_list("image__projects"),
+            as_list("networks", Network.objects.for_wire()),
+        )
         if many:
             return self.prefetch_related(*shared, *own)
         return self.select_related(*shared).prefetch_related(*own)

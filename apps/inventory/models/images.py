@@ -3,14 +3,14 @@
 from django.db import models
 
 from ..choices import ImageState
-from .base import CloudEntity, Metadata
+from .base import CloudEntity, Metadata, as_list
 
 
 class ImageQuerySet(models.QuerySet):
     def for_wire(self, many: bool = False):
         """Everything the wire shape of an image needs, in a fixed number of queries;
         `many`: the clouds of a long list read once each rather than joined to every row."""
-        queryset = self.prefetch_related("metadata", "projects")
+        queryset = self.prefetch_related(as_list("metadata"), as_list("projects"))
         return queryset.prefetch_related("cloud") if many else queryset.select_related("cloud")
 
 

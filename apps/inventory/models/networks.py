@@ -2,12 +2,20 @@
 
 from django.db import models
 
-from .base import ProjectEntity
+from .base import ProjectEntity, as_list
+
+
+class NetworkQuerySet(models.QuerySet):
+    def for_wire(self):
+        """With the subnets the wire shape of a network shows."""
+        return self.prefetch_related(as_list("subnets"))
 
 
 class Network(ProjectEntity):
     state = models.CharField(max_length=32, blank=True, help_text="Provider status, e.g. ACTIVE.")
     is_shared = models.BooleanField(default=False)
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta(ProjectEntity.Meta):
         ordering = ["name"]
