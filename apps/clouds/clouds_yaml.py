@@ -3,21 +3,10 @@
 import yaml
 
 from apps.inventory.choices import CloudType
+from apps.inventory.models import Cloud
 
 # clouds.yaml `auth` keys that are Cloud fields of the same name.
-AUTH_FIELDS = (
-    "auth_url",
-    "username",
-    "password",
-    "user_domain_name",
-    "user_domain_id",
-    "project_name",
-    "project_id",
-    "project_domain_name",
-    "project_domain_id",
-    "application_credential_id",
-    "application_credential_secret",
-)
+AUTH_FIELDS = ("auth_url", *Cloud.CREDENTIAL_FIELDS)
 
 
 class CloudsYamlError(ValueError):

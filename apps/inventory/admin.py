@@ -68,18 +68,7 @@ class CloudAdmin(ProjectAccessMixin, SuperuserEditsMixin, admin.ModelAdmin):
             "Credentials",
             {
                 "description": "Stored encrypted; never shown back.",
-                "fields": (
-                    "username",
-                    "password",
-                    "user_domain_name",
-                    "user_domain_id",
-                    "project_name",
-                    "project_id",
-                    "project_domain_name",
-                    "project_domain_id",
-                    "application_credential_id",
-                    "application_credential_secret",
-                ),
+                "fields": Cloud.CREDENTIAL_FIELDS,
             },
         ),
         (

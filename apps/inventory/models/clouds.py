@@ -11,6 +11,20 @@ from .base import CloudEntity, Metadata, as_list
 
 
 class Cloud(models.Model):
+    # How it logs in to Keystone, as clouds.yaml's `auth` keys of the same names.
+    CREDENTIAL_FIELDS = (
+        "username",
+        "password",
+        "user_domain_name",
+        "user_domain_id",
+        "project_name",
+        "project_id",
+        "project_domain_name",
+        "project_domain_id",
+        "application_credential_id",
+        "application_credential_secret",
+    )
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.SlugField(
         max_length=63, unique=True, help_text="The cloud's id on the wire (cloudId)."

@@ -134,28 +134,23 @@ def _path_id(name: str, noun: str) -> OpenApiParameter:
     )
 
 
-resize = batch(
-    "Resize instances to a flavor",
-    _ids("Instance"),
-    states=_states(Operation.RESIZE_INSTANCE),
-    errors={
-        400: f"{BAD_IDS} Or the flavor is of another cloud than an instance.",
-        403: FORBIDDEN_IDS,
-        404: f'{UNKNOWN_INSTANCES} Or "Flavor X does not exist".',
-    },
-    parameters=[_path_id("flavor_id", "flavor")],
-)
-rebuild = batch(
-    "Rebuild instances from an image",
-    _ids("Instance"),
-    states=_states(Operation.REBUILD_INSTANCE),
-    errors={
-        400: f"{BAD_IDS} Or the image is of another cloud than an instance.",
-        403: FORBIDDEN_IDS,
-        404: f'{UNKNOWN_INSTANCES} Or "Image X does not exist".',
-    },
-    parameters=[_path_id("image_id", "image")],
-)
+def _batch_to(summary: str, operation: str, target: str):
+    """A batch action on instances towards a `target` (flavor, image) named in the path."""
+    return batch(
+        summary,
+        _ids("Instance"),
+        states=_states(operation),
+        errors={
+            400: f"{BAD_IDS} Or the {target} is of another cloud than an instance.",
+            403: FORBIDDEN_IDS,
+            404: f'{UNKNOWN_INSTANCES} Or "{target.capitalize()} X does not exist".',
+        },
+        parameters=[_path_id(f"{target}_id", target)],
+    )
+
+
+resize = _batch_to("Resize instances to a flavor", Operation.RESIZE_INSTANCE, "flavor")
+rebuild = _batch_to("Rebuild instances from an image", Operation.REBUILD_INSTANCE, "image")
 rename = batch(
     "Rename instances",
     NEW_NAMES,
