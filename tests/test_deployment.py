@@ -10,6 +10,7 @@ local servers (postgres@127.0.0.1:5432, Redis database 15 on 127.0.0.1:6379) and
 they do not answer."""
 
 import json
+import os
 import re
 import secrets
 import socket
@@ -36,7 +37,8 @@ from perspective.celery import app
 from tests.processes import kill, postgres_url, start, wait_for
 
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
-LOCAL_REDIS = "redis://127.0.0.1:6379/15"
+# Another Redis database when several checkouts run the suite side by side.
+LOCAL_REDIS = os.environ.get("DEPLOYMENT_TEST_REDIS", "redis://127.0.0.1:6379/15")
 QUEUES = ("sync", "actions")
 HOST = "perspective.example.org"
 SERVERS = 4
