@@ -296,6 +296,8 @@ ACTIONS_MAX_IN_FLIGHT = env.int("ACTIONS_MAX_IN_FLIGHT", default=8)
 ACTIONS_POLL_SECONDS = env.float("ACTIONS_POLL_SECONDS", default=5.0)
 ACTIONS_FOLLOW_SECONDS = env.int("ACTIONS_FOLLOW_SECONDS", default=1800)
 ACTIONS_CONFIRM_RESIZE = env.bool("ACTIONS_CONFIRM_RESIZE", default=True)
+# A cloud's Retry-After (on 429 and 503) is honoured by actions and syncs, up to this many seconds.
+RETRY_AFTER_MAX_SECONDS = env.float("RETRY_AFTER_MAX_SECONDS", default=120.0)
 CELERY_BEAT_SCHEDULE["sweep-actions"] = {"task": "apps.operations.tasks.sweep", "schedule": 60.0}
 
 # GET /metrics (Prometheus): only from these addresses or networks, and, when METRICS_TOKEN is

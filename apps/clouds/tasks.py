@@ -6,8 +6,9 @@ from celery import chain, shared_task
 from django.db import transaction
 
 from .choices import SyncStatus
-from .drivers.base import DriverError, RateLimited, Unavailable
+from .drivers.base import DriverError, Unavailable
 from .models import SyncRun
+from .retry import retry_delay
 from .schedule import due_runs
 from .sync.runner import run_sync
 
@@ -23,10 +24,9 @@ def sync_cloud(self, run_id: int) -> None:
     except Unavailable as exc:
         if run.attempts >= MAX_ATTEMPTS:
             return
-        retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
         run.status = SyncStatus.QUEUED
         run.save(update_fields=["status"])
-        raise self.retry(countdown=retry_after or 5 * 2**run.attempts, exc=exc) from exc
+        raise self.retry(countdown=retry_delay(exc, 5 * 2**run.attempts), exc=exc) from exc
     except DriverError:
         return  # recorded on the run; retrying would not change the answer
 

@@ -11,7 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.clouds.choices import Operation
-from apps.clouds.drivers.base import TRANSIENT_ERRORS, DriverError, NotFound, RateLimited
+from apps.clouds.drivers.base import TRANSIENT_ERRORS, DriverError, NotFound
+from apps.clouds.retry import retry_delay
 
 from . import calls, outcomes
 from .choices import FINISHED, ItemStatus
@@ -23,7 +24,6 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 RETRY_BASE_SECONDS = 1.0
-MAX_RETRY_SECONDS = 120.0
 
 
 class Next(enum.Enum):
@@ -127,6 +127,5 @@ def _retry(item: ActionItem, exc: DriverError) -> Result:
     ActionItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(
         status=ItemStatus.QUEUED, reason=f"Try {item.attempts} failed: {exc}"
     )
-    retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
-    countdown = retry_after or RETRY_BASE_SECONDS * 2 ** (item.attempts - 1)
-    return Result(Next.RETRY, attempts=item.attempts, countdown=min(countdown, MAX_RETRY_SECONDS))
+    countdown = retry_delay(exc, RETRY_BASE_SECONDS * 2 ** (item.attempts - 1))
+    return Result(Next.RETRY, attempts=item.attempts, countdown=countdown)

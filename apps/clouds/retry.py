@@ -1,0 +1,11 @@
+"""How long to wait before calling a cloud again after a transient error: the caller's backoff,
+or longer when the cloud's Retry-After asks for it, but never more than RETRY_AFTER_MAX_SECONDS
+(a cloud asking for an hour must not park a worker's message that long)."""
+
+from django.conf import settings
+
+from .drivers.base import DriverError
+
+
+def retry_delay(exc: DriverError, backoff: float) -> float:
+    return min(max(exc.retry_after or 0.0, backoff), settings.RETRY_AFTER_MAX_SECONDS)
