@@ -154,7 +154,13 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
     }
+    # kombu's, with a worker that survives Redis going away (perspective/broker.py).
+    CELERY_BROKER_TRANSPORT = "perspective.broker:Transport"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker rides out a broker outage of any length (Celery gives up after 100 tries otherwise),
+# and lets the tasks it runs finish meanwhile: they are safe to deliver again.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=4.0)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -298,7 +304,16 @@ ACTIONS_FOLLOW_SECONDS = env.int("ACTIONS_FOLLOW_SECONDS", default=1800)
 ACTIONS_CONFIRM_RESIZE = env.bool("ACTIONS_CONFIRM_RESIZE", default=True)
 # A cloud's Retry-After (on 429 and 503) is honoured by actions and syncs, up to this many seconds.
 RETRY_AFTER_MAX_SECONDS = env.float("RETRY_AFTER_MAX_SECONDS", default=120.0)
-CELERY_BEAT_SCHEDULE["sweep-actions"] = {"task": "apps.operations.tasks.sweep", "schedule": 60.0}
+# The database, not the broker, knows what is left to do: an item no message or try has answered
+# for in ACTIONS_RESEND_SECONDS is sent again (the broker lost it, its worker died). A try that
+# started ACTIONS_ATTEMPT_SECONDS ago and never ended is taken to be cut short; it must exceed the
+# longest try (a login and a call, each request at most 60 s).
+ACTIONS_RESEND_SECONDS = env.float("ACTIONS_RESEND_SECONDS", default=60.0)
+ACTIONS_ATTEMPT_SECONDS = env.float("ACTIONS_ATTEMPT_SECONDS", default=300.0)
+CELERY_BEAT_SCHEDULE["sweep-actions"] = {
+    "task": "apps.operations.tasks.sweep",
+    "schedule": min(60.0, max(1.0, ACTIONS_RESEND_SECONDS / 2)),
+}
 
 # GET /metrics (Prometheus): only from these addresses or networks, and, when METRICS_TOKEN is
 # set, only with `Authorization: Bearer <METRICS_TOKEN>`; a request relayed by a proxy needs the

@@ -407,7 +407,7 @@ def _record(operation: str, user, parameters: dict, items: list[Item]) -> Outcom
         def send_batch():
             send(action.id, item_ids)
 
-        # A broker that is down leaves the batch to the sweep (tasks.sweep), not the client.
+        # A broker that is down leaves the items to the sweep (tasks.sweep), not the client.
         transaction.on_commit(send_batch, robust=True)
     outcome = Outcome(action)
     for item in items:
@@ -435,6 +435,7 @@ def _item_row(action: Action, item: Item) -> ActionItem:
         previous_state=row.get("state", ""),
         status=ItemStatus.SKIPPED if item.reason else ItemStatus.QUEUED,
         reason=item.reason,
+        due_at=None if item.reason else action.requested_at,
     )
 
 
