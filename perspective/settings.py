@@ -304,15 +304,15 @@ ACTIONS_FOLLOW_SECONDS = env.int("ACTIONS_FOLLOW_SECONDS", default=1800)
 ACTIONS_CONFIRM_RESIZE = env.bool("ACTIONS_CONFIRM_RESIZE", default=True)
 # A cloud's Retry-After (on 429 and 503) is honoured by actions and syncs, up to this many seconds.
 RETRY_AFTER_MAX_SECONDS = env.float("RETRY_AFTER_MAX_SECONDS", default=120.0)
-# The database, not the broker, knows what is left to do: an item no message or try has answered
-# for in ACTIONS_RESEND_SECONDS is sent again (the broker lost it, its worker died). A try that
-# started ACTIONS_ATTEMPT_SECONDS ago and never ended is taken to be cut short; it must exceed the
-# longest try (a login and a call, each request at most 60 s).
-ACTIONS_RESEND_SECONDS = env.float("ACTIONS_RESEND_SECONDS", default=60.0)
+# The database, not the broker, knows what is left to do: a batch item or a sync run that no
+# message has answered for in RESEND_SECONDS is sent again (the broker lost it, or its worker
+# died). A try of an item that started ACTIONS_ATTEMPT_SECONDS ago and never ended is taken to be
+# cut short; it must exceed the longest try (a login and a call, each request at most 60 s).
+RESEND_SECONDS = env.float("RESEND_SECONDS", default=45.0)
 ACTIONS_ATTEMPT_SECONDS = env.float("ACTIONS_ATTEMPT_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE["sweep-actions"] = {
     "task": "apps.operations.tasks.sweep",
-    "schedule": min(60.0, max(1.0, ACTIONS_RESEND_SECONDS / 2)),
+    "schedule": min(60.0, max(1.0, RESEND_SECONDS / 2)),
 }
 
 # GET /metrics (Prometheus): only from these addresses or networks, and, when METRICS_TOKEN is

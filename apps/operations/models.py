@@ -88,7 +88,7 @@ class ActionItem(models.Model):
         blank=True,
         help_text=(
             "Until when a message in the broker or a worker's try answers for it: the sweep "
-            "sends it again once this is ACTIONS_RESEND_SECONDS past."
+            "sends it again once this is RESEND_SECONDS past."
         ),
     )
 

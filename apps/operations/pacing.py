@@ -96,9 +96,7 @@ def _take_slot(cloud_id, holder: str) -> int | None:
 
 def follow_lease_ttl() -> timedelta:
     """A follower that has not polled for this long is taken to be dead (its message lost)."""
-    return timedelta(
-        seconds=max(settings.ACTIONS_RESEND_SECONDS, 10 * settings.ACTIONS_POLL_SECONDS)
-    )
+    return timedelta(seconds=max(settings.RESEND_SECONDS, 10 * settings.ACTIONS_POLL_SECONDS))
 
 
 def take_follow_lease(project_id) -> str | None:

@@ -57,7 +57,7 @@ def run_items(item_ids: list[str], attempts_before: int = 0) -> None:
     answered_at = time.monotonic()
     with CallSlots() as slots:
         for index, item_id in enumerate(item_ids):
-            if time.monotonic() - answered_at > settings.ACTIONS_RESEND_SECONDS / 3:
+            if time.monotonic() - answered_at > settings.RESEND_SECONDS / 3:
                 answer_for(item_ids[index:], attempts_before, 0)  # a long chunk is alive
                 answered_at = time.monotonic()
             result = carry_out(items.get(item_id), attempts_before, slots)
@@ -128,7 +128,7 @@ def sweep() -> None:
     overdue = ActionItem.objects.filter(
         status__in=(ItemStatus.QUEUED, ItemStatus.RUNNING),
         accepted_at__isnull=True,
-        due_at__lt=now - timedelta(seconds=settings.ACTIONS_RESEND_SECONDS),
+        due_at__lt=now - timedelta(seconds=settings.RESEND_SECONDS),
     )
     rows = sorted(
         (attempts - (status == ItemStatus.RUNNING), str(cloud_id), str(pk), action_id)

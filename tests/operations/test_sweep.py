@@ -39,7 +39,7 @@ def unanswered_for(seconds: float, **fields) -> None:
 
 def test_items_no_message_answers_for_are_sent_again(sent, settings):
     action = reboot(2)
-    unanswered_for(settings.ACTIONS_RESEND_SECONDS + 1)
+    unanswered_for(settings.RESEND_SECONDS + 1)
 
     tasks.sweep()
 
@@ -53,7 +53,7 @@ def test_items_no_message_answers_for_are_sent_again(sent, settings):
 
 def test_an_item_lost_while_waiting_for_its_retry_is_sent_with_its_tries(sent, settings):
     reboot()
-    unanswered_for(settings.ACTIONS_RESEND_SECONDS + 1, attempts=2)
+    unanswered_for(settings.RESEND_SECONDS + 1, attempts=2)
 
     tasks.sweep()
 
@@ -62,7 +62,7 @@ def test_an_item_lost_while_waiting_for_its_retry_is_sent_with_its_tries(sent, s
 
 def test_a_try_cut_short_with_its_message_lost_is_resumed(sent, settings):
     reboot()
-    unanswered_for(settings.ACTIONS_RESEND_SECONDS + 1, status="running", attempts=1)
+    unanswered_for(settings.RESEND_SECONDS + 1, status="running", attempts=1)
 
     tasks.sweep()
 
@@ -81,7 +81,7 @@ def test_items_just_asked_for_or_waiting_for_their_retry_are_left_alone(sent, se
 
 def test_accepted_and_finished_items_are_not_sent_again(sent, settings):
     reboot(2)
-    unanswered_for(settings.ACTIONS_RESEND_SECONDS + 1)
+    unanswered_for(settings.RESEND_SECONDS + 1)
     first, second = ActionItem.objects.all()
     ActionItem.objects.filter(pk=first.pk).update(status="running", accepted_at=timezone.now())
     ActionItem.objects.filter(pk=second.pk).update(status="succeeded")

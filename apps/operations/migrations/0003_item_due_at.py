@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='actionitem',
             name='due_at',
-            field=models.DateTimeField(blank=True, help_text="Until when a message in the broker or a worker's try answers for it: the sweep sends it again once this is ACTIONS_RESEND_SECONDS past.", null=True),
+            field=models.DateTimeField(blank=True, help_text="Until when a message in the broker or a worker's try answers for it: the sweep sends it again once this is RESEND_SECONDS past.", null=True),
         ),
         migrations.AddIndex(
             model_name='actionitem',
