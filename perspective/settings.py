@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before whitenoise's: its runserver, which starts without a database, wraps theirs.
+    "apps.service",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -49,7 +51,6 @@ INSTALLED_APPS = [
     "apps.clouds",
     "apps.operations",
     "apps.query",
-    "apps.service",
 ]
 
 MIDDLEWARE = [
@@ -59,13 +60,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Answers /ping whatever the Host: load balancers check instances by their address.
+    # Answers /ping and /live whatever the Host: load balancers check instances by address.
     "apps.service.middleware.PingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees a view's exceptions first: a database or broker outage is a 503.
+    "perspective.errors.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "perspective.urls"
@@ -212,8 +215,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Inventory, read-only SQL and batch actions for OpenStack clouds, on the paths and JSON "
         "shapes of the original service's API wiki.\n\n"
-        "**Authentication.** Every endpoint but `/ping` and `/version` needs credentials: a "
-        "token in the header `Authorization: Token <key>`, or the session of a user logged in "
+        "**Authentication.** Every endpoint but `/ping`, `/live` and `/version` needs "
+        "credentials: a token in the header `Authorization: Token <key>`, or the session of a "
+        "user logged in "
         "to the admin (sending the CSRF token on writes). Access is per project: viewers may "
         "use the GET endpoints and `/query`, operators also the batch actions.\n\n"
         '**Errors** are JSON `{"message": "..."}`: 400 a body that is not JSON or not of the '
@@ -241,7 +245,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Production hardening; every one is on unless DEBUG is on, and each can be set explicitly.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers and Prometheus call these over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^ping$", r"^metrics$"]
+SECURE_REDIRECT_EXEMPT = [r"^ping$", r"^live$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)

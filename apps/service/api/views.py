@@ -1,4 +1,4 @@
-"""The service API: /ping for load balancers, /version, /operations."""
+"""The service API: /ping and /live for load balancers and monitoring, /version, /operations."""
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -17,9 +17,22 @@ from . import schema
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def ping(request):
-    failed = health.failures()
+    return _health(health.failures())
+
+
+@schema.live
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def live(request):
+    """What a load balancer should ask: whether this process can serve reads. The broker is
+    left out: while it is down, batch actions and syncs wait, but reads still work."""
+    return _health(health.failures(["database"]))
+
+
+def _health(failed: dict) -> Response:
     if failed:
-        return Response({"message": "unavailable", "failed": failed}, status=503)
+        body = {"message": "unavailable", "failed": failed}
+        return Response(body, status=503, headers={"Retry-After": str(health.OUTAGE_RETRY_AFTER)})
     return Response({"message": "ok"})
 
 
