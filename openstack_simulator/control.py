@@ -161,7 +161,7 @@ def complete_tasks(request: Request) -> Response:
 
 def _view(request: Request, region: Region, server: Server) -> dict[str, Any]:
     url = f"{request.host_url}/{region.name}/compute"
-    return {"region": region.name, **server_view(server, url, MAX_VERSION)}
+    return {"region": region.name, "cell": server.cell, **server_view(server, url, MAX_VERSION)}
 
 
 def _locate(request: Request, server_id: str) -> tuple[Region, Server]:

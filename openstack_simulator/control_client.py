@@ -51,7 +51,8 @@ class SimulatorControl:
 
     def set_faults(self, **settings: Any) -> dict[str, Any]:
         """Change some fault settings: latency, error_rate, error_status, error_count,
-        error_after, retry_after, services, down, down_mode, token_ttl."""
+        error_after, retry_after, services, down, down_mode, token_ttl, cells_down (Nova
+        cells, "cell1" or "cell2", whose servers are listed as partial records)."""
         return self._call("POST", "faults", settings)
 
     def clear_faults(self) -> dict[str, Any]:

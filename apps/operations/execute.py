@@ -22,6 +22,7 @@ from .choices import FINISHED, ItemStatus
 from .connections import driver_for
 from .models import ActionItem
 from .pacing import CallSlots
+from .rules import UNREACHABLE
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def carry_out(item: ActionItem | None, attempts_before: int, slots: CallSlots) -
         # the try it interrupted answers for the item until then.
         wait = (item.due_at - timezone.now()).total_seconds()
         return Result(Next.LATER, attempts=attempts_before, countdown=wait)
-    if _target_gone(item):
+    if _target_gone(item) or _target_unreachable(item):
         return Result(Next.NOTHING)
     if not slots.hold(item.cloud_id):
         return Result(Next.WAIT)
@@ -91,6 +92,15 @@ def _target_gone(item: ActionItem) -> bool:
         outcomes.succeed(item, "Already gone")
     else:
         outcomes.fail(item, "The instance no longer exists")
+    return True
+
+
+def _target_unreachable(item: ActionItem) -> bool:
+    """Fails an item whose instance became unreachable since it was asked for (a sync found
+    its Nova cell down): no call is made on what may be stale."""
+    if item.instance is None or item.instance.unreachable_since is None:
+        return False
+    outcomes.fail(item, UNREACHABLE, refused=True)
     return True
 
 

@@ -1,8 +1,10 @@
 """Transient cloud errors are retried with backoff; a refusal fails the item at once."""
 
 import pytest
+from django.utils import timezone
 
 from apps.inventory import factories
+from apps.inventory.models import Instance
 from apps.operations import connections, execute
 from apps.operations.models import ActionItem, Notification
 
@@ -141,3 +143,19 @@ def test_a_400_fails_the_item_at_once(act, synced):
         f"Failed to resize instance {instance.name} ({instance.id}) to flavor m9.ghost "
         f"({unknown.id}): {item.reason}"
     )
+
+
+def test_an_item_whose_instance_became_unreachable_fails_without_a_call(act, synced, simulator):
+    found = instances(1)
+    response, work = act("put", "/instances/reboot", ids(found))
+    Instance.objects.filter(pk=found[0].pk).update(unreachable_since=timezone.now())  # a sync
+
+    work()
+
+    item = item_of(response)
+    assert (item.status, item.reason) == (
+        "failed",
+        "The cloud cannot reach the instance (its Nova cell is down)",
+    )
+    assert action_calls(simulator, found) == 0
+    assert states(found) == {"launched"}

@@ -108,7 +108,11 @@ class QuotaRecord:
 
 @dataclass(frozen=True, slots=True)
 class ServerRecord:
-    """An instance as the cloud reports it. `state` is None when the cloud reports it deleted."""
+    """An instance as the cloud reports it. `state` is None when the cloud reports it deleted.
+
+    `is_partial`: the cloud could not reach the server's part of itself (a Nova cell that is
+    down) and knows only that it exists: every other field is empty and is no news about it.
+    """
 
     real_id: str
     name: str
@@ -125,10 +129,11 @@ class ServerRecord:
     fqdn: str
     created: datetime | None
     last_updated: datetime | None
+    is_partial: bool = False
 
     @property
     def is_deleted(self) -> bool:
-        return self.state is None
+        return self.state is None and not self.is_partial
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,9 +74,10 @@ class OpenStackDriver:
             yield from map(records.server, page)
 
     def server_statuses(self, region: str, changes_since: datetime) -> Iterator[ServerStatus]:
-        """Where each server of the region changed (or deleted) since then stands now."""
+        """Where each server of the region changed (or deleted) since then stands now; a server
+        whose Nova cell is down is not news."""
         for page in self._server_pages(region, changes_since):
-            yield from map(_server_status, page)
+            yield from (_server_status(data) for data in page if not records.is_partial(data))
 
     def flavors(self, region: str) -> list:
         conn = self._connect(region)
@@ -191,13 +192,15 @@ class OpenStackDriver:
     # Plumbing ----------------------------------------------------------------------------
 
     def _server_pages(self, region: str, changes_since: datetime | None) -> Iterator:
-        query = {"limit": PAGE_SIZE}
+        """Pages of servers. A whole listing asks for its first page without a limit (Nova's
+        page is 1,000 servers anyway): only such a request gets the servers of a Nova cell
+        that is down, as partial records; paged, sorted and filtered ones leave them out."""
+        query = {}
         if changes_since:
-            query["changes-since"] = changes_since.isoformat()
+            query = {"limit": PAGE_SIZE, "changes-since": changes_since.isoformat()}
         conn = self._connect(region)
-        return self._pages(
-            conn.compute, f"/servers/detail?{urlencode(query)}", "servers", self._microversion(conn)
-        )
+        url = f"/servers/detail?{urlencode(query)}" if query else "/servers/detail"
+        return self._pages(conn.compute, url, "servers", self._microversion(conn))
 
     def _server_action(self, region: str, real_id: str, action: str, argument=None) -> None:
         conn = self._connect(region)
