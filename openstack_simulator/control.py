@@ -172,6 +172,18 @@ def _locate(request: Request, server_id: str) -> tuple[Region, Server]:
     raise ApiError(404, f"Instance {server_id} could not be found.")
 
 
+@router.route("GET", "/_sim/servers")
+def list_servers(request: Request) -> Response:
+    """Every live server of every region, as Nova would show it, with its region and cell:
+    what a test compares an inventory with."""
+    views = [
+        _view(request, region, server)
+        for region in request.cloud.regions.values()
+        for server in region.live_servers()
+    ]
+    return json_response({"servers": views})
+
+
 @router.route("POST", "/_sim/servers")
 def create_servers(request: Request) -> Response:
     """Servers that appear ACTIVE at once, as if made by another client."""

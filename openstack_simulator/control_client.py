@@ -76,6 +76,10 @@ class SimulatorControl:
         """Finish every action in progress now; returns the number of steps applied."""
         return self._call("POST", "tasks/complete", {})["completed_steps"]
 
+    def servers(self) -> list[dict[str, Any]]:
+        """Every live server of every region, as Nova shows it, with its region and cell."""
+        return self._call("GET", "servers")["servers"]
+
     def create_servers(self, count: int = 1, **fields: Any) -> list[dict[str, Any]]:
         """Add ACTIVE servers behind the client's back. Fields: region, project_id, name,
         status, flavor, image, metadata, locked, key_name, description, tags."""

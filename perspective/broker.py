@@ -1,41 +1,32 @@
 """kombu's Redis transport, made to survive a Redis that goes away (CELERY_BROKER_TRANSPORT).
 
 When the connection drops, the worker's consumer first `collect()`s the connection, which
-forgets the transport's settings (`transport.client = None`) but may leave a channel open, and
-then closes it. Closing the channel puts its unacknowledged messages back in their queue
-(`QoS.restore_unacked`), for which kombu makes a new Redis client from the forgotten settings:
-`AttributeError: 'NoneType' object has no attribute 'hostname'`, and the worker dies (kombu
-5.7.0, seen on most Redis restarts).
+forgets the transport's settings (`transport.client = None`), and closes it; a channel closed
+meanwhile forgets its transport (`channel.connection = None`). Whatever then still needs Redis
+through such a channel asks kombu for a new Redis client, which kombu builds from the forgotten
+settings: putting the channel's unacknowledged messages back in their queue as it closes
+(`QoS.restore_unacked`), or acknowledging a task that ended during the outage (`QoS.ack`). The
+result is `AttributeError: 'NoneType' object has no attribute 'hostname'` (or `'client'`),
+which Celery takes for an unrecoverable error: the worker stops (kombu 5.7.0; seen on most
+Redis restarts with tasks running).
 
-Here the restore is left out when the transport has no settings any more: the messages stay in
-Redis's unacked set and come back after the visibility timeout, or, if Redis lost them, the
-database's sweeps send their work again (apps/operations/tasks.py, apps/clouds/schedule.py).
+Here such a channel answers with a connection error instead, which kombu and Celery expect
+from a broker that went away: the close goes on, the acknowledgement is logged as failed. The
+messages stay in Redis's unacked set and come back after the visibility timeout, or, when
+Redis lost them, the database's sweeps send their work again (apps/operations/tasks.py,
+apps/clouds/schedule.py); a message that comes twice does nothing twice.
 """
 
-import logging
-
-from kombu.transport import redis
-
-log = logging.getLogger(__name__)
+from kombu.transport import redis as kombu_redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 
-class QoS(redis.QoS):
-    def restore_unacked(self, client=None):
-        transport = self.channel.connection
-        if client is None and (transport is None or transport.client is None):
-            log.warning(
-                "Connection to the broker lost: %d unacknowledged message(s) come back after "
-                "the visibility timeout",
-                len(self._delivered),
-            )
-            self._delivered.clear()
-            return
-        super().restore_unacked(client)
+class Channel(kombu_redis.Channel):
+    def _connparams(self, asynchronous=False):
+        if self.connection is None or self.connection.client is None:
+            raise RedisConnectionError("The connection to the broker was closed")
+        return super()._connparams(asynchronous=asynchronous)
 
 
-class Channel(redis.Channel):
-    QoS = QoS
-
-
-class Transport(redis.Transport):
+class Transport(kombu_redis.Transport):
     Channel = Channel

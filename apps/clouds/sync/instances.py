@@ -26,12 +26,13 @@ def sync_instances(driver, cloud, progress, since: datetime | None = None) -> Co
     projects = list(Project.objects.filter(cloud=cloud).order_by("region"))
     images = dict(Image.objects.filter(cloud=cloud).values_list("real_id", "id"))
     for done, project in enumerate(projects, start=1):
-        # Instances behind a Nova cell that was down come back unchanged: a whole listing
-        # tells, changes-since does not.
-        whole = since is None or project.instances.filter(unreachable_since__isnull=False).exists()
-        records = list(driver.servers(project.region, changes_since=None if whole else since))
+        marked = since and project.instances.filter(unreachable_since__isnull=False).exists()
+        records = list(driver.servers(project.region, changes_since=since))
         progress(f"{project.region}: {len(records)} instances", done, len(projects))
-        counts.add(_sync_project(cloud, project, records, images, complete=whole))
+        counts.add(_sync_project(cloud, project, records, images, complete=since is None))
+        if marked:  # behind a Nova cell that was down, they come back unchanged: a whole
+            records = list(driver.servers(project.region))  # listing tells, changes do not
+            counts.add(_sync_project(cloud, project, records, images, complete=True))
     return counts
 
 
