@@ -153,9 +153,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A message a dead worker held comes back after this long (kombu's default is an hour); it
-    # must stay above the longest retry countdown, a few minutes at most.
+    # must stay above the longest countdown (RETRY_AFTER_MAX_SECONDS, ACTIONS_ATTEMPT_SECONDS).
+    # Each worker looks for such messages every 10 s (kombu's default: every 100 s).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
     }
     # kombu's, with a worker that survives Redis going away (perspective/broker.py).
     CELERY_BROKER_TRANSPORT = "perspective.broker:Transport"
