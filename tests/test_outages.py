@@ -10,7 +10,6 @@ import uuid
 
 import pytest
 import requests
-from celery import current_app
 from django.conf import settings
 from django.db import OperationalError, connection
 from django.test import RequestFactory
@@ -30,18 +29,6 @@ def database_down(db, monkeypatch):
         raise OperationalError(f'connection to server at "{WHERE}", port 5432 failed: refused')
 
     monkeypatch.setattr(connection, "create_cursor", refuse)
-
-
-@pytest.fixture
-def broker_down():
-    """A real broker URL on a port where nothing listens."""
-    conf = current_app.conf
-    names = ("broker_url", "broker_write_url", "broker_connection_timeout")
-    saved = {name: conf[name] for name in names}
-    unreachable = "redis://127.0.0.1:9/0"
-    conf.update(broker_url=unreachable, broker_write_url=unreachable, broker_connection_timeout=0.5)
-    yield
-    conf.update(saved)
 
 
 def assert_unavailable(response, message: str) -> None:

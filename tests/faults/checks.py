@@ -2,13 +2,6 @@
 
 from apps.operations.models import ActionItem
 
-# Syncs that do not come by themselves while a batch runs; the test asks for those it wants.
-NO_SCHEDULED_SYNCS = {
-    "catalog_sync_minutes": 600,
-    "instances_sync_minutes": 600,
-    "changes_sync_seconds": 36000,
-}
-
 
 def assert_done_once(stack, action_id: str) -> str:
     """Every item of the batch succeeded, and the cloud accepted exactly one call for each:

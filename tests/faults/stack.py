@@ -50,6 +50,14 @@ SHORT_TIMEOUTS = {
 }
 
 
+# Syncs that do not come by themselves while a test runs; a test asks for those it wants.
+NO_SCHEDULED_SYNCS = {
+    "catalog_sync_minutes": 600,
+    "instances_sync_minutes": 600,
+    "changes_sync_seconds": 36000,
+}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -234,6 +242,18 @@ class Stack:
     def http(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {"Authorization": f"Token {self.token}"} if self.token else {}
         return requests.request(method, self.url(path), headers=headers, timeout=30, **kwargs)
+
+    def batch_under_way(self) -> str:
+        """The cloud, with no sync due while the test runs, every process started, and a
+        reboot of every running instance once the worker has made some of its calls (each
+        takes 0.1 s): the action's id."""
+        self.cloud(**NO_SCHEDULED_SYNCS)
+        self.simulator.set_faults(services=["compute"], latency=0.1)
+        self.start_all()
+        action = self.reboot_all()
+        items = ActionItem.objects.filter(action_id=action)
+        self.wait(lambda: items.filter(attempts__gt=0).count() >= 8, 30, "the first calls")
+        return action
 
     def reboot_all(self) -> str:
         """Reboots every running instance through the web process; returns the action's id."""

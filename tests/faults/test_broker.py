@@ -9,7 +9,7 @@ import pytest
 from apps.clouds.models import SyncRun
 from apps.operations.models import ActionItem
 
-from .checks import NO_SCHEDULED_SYNCS, assert_done_once
+from .checks import assert_done_once
 from .conftest import needs_real_servers
 
 pytestmark = needs_real_servers()
@@ -24,16 +24,11 @@ def assert_alive(stack, *names: str) -> None:
 
 @pytest.mark.stack(servers=60, simulator=["--delay", "1"])
 def test_redis_restarted_empty_mid_batch(stack, report):
-    stack.cloud(**NO_SCHEDULED_SYNCS)
-    stack.simulator.set_faults(services=["compute"], latency=0.1)
-    stack.start_all()
-    action = stack.reboot_all()
-    items = ActionItem.objects.filter(action_id=action)
-    stack.wait(lambda: items.filter(attempts__gt=0).count() >= 8, 30, "the first calls")
+    action = stack.batch_under_way()
 
     stack.restart_redis_empty(DOWN_FOR)
     restarted = time.monotonic()
-    assert items.exclude(status="succeeded").exists()
+    assert ActionItem.objects.filter(action_id=action).exclude(status="succeeded").exists()
 
     seconds = stack.settle(restarted)
     assert_alive(stack, "worker", "beat", "web")

@@ -10,8 +10,9 @@ import pytest
 from apps.clouds.models import SyncRun
 from apps.inventory.models import Instance
 
-from .checks import NO_SCHEDULED_SYNCS, assert_done_once
+from .checks import assert_done_once
 from .conftest import needs_real_servers
+from .stack import NO_SCHEDULED_SYNCS
 
 pytestmark = needs_real_servers()
 

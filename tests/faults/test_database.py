@@ -6,9 +6,7 @@ import time
 
 import pytest
 
-from apps.operations.models import ActionItem
-
-from .checks import NO_SCHEDULED_SYNCS, assert_done_once
+from .checks import assert_done_once
 from .conftest import needs_real_servers
 
 pytestmark = [*needs_real_servers(), pytest.mark.stack(servers=40, simulator=["--delay", "1"])]
@@ -17,12 +15,7 @@ DOWN_FOR = 4
 
 
 def test_the_database_going_away_mid_batch(stack, report):
-    stack.cloud(**NO_SCHEDULED_SYNCS)
-    stack.simulator.set_faults(services=["compute"], latency=0.1)
-    stack.start_all()
-    action = stack.reboot_all()
-    items = ActionItem.objects.filter(action_id=action)  # the test's own connection, direct
-    stack.wait(lambda: items.filter(attempts__gt=0).count() >= 8, 30, "the first calls")
+    action = stack.batch_under_way()
 
     stack.database_proxy.kill()
     down = time.monotonic()

@@ -32,6 +32,16 @@ def lapse_the_try(item: ActionItem) -> None:
     ActionItem.objects.filter(pk=item.pk).update(due_at=timezone.now() - timedelta(seconds=1))
 
 
+def cut_short_before_the_call(item: ActionItem) -> None:
+    """The item's first try began (in a second of its own: the cloud stamps changes in whole
+    seconds) and its worker died before calling; the try has lapsed."""
+    time.sleep(1.05 - time.time() % 1)
+    ActionItem.objects.filter(pk=item.pk).update(
+        status="running", attempts=1, started_at=timezone.now()
+    )
+    lapse_the_try(item)
+
+
 def queued_item(act, path, body) -> ActionItem:
     """The first item of the batch the request queued (its work not done)."""
     response, _ = act("put" if path != "/instances" else "post", path, body)
@@ -109,11 +119,7 @@ def test_a_message_delivered_again_while_its_try_may_be_under_way_waits_for_it(
 def test_a_try_cut_short_is_resumed_by_one_message_only(act, synced, simulator):
     found = instances(1)
     item = queued_item(act, "/instances/reboot", ids(found))
-    time.sleep(1.05 - time.time() % 1)  # the cloud stamps changes in whole seconds
-    ActionItem.objects.filter(pk=item.pk).update(
-        status="running", attempts=1, started_at=timezone.now()
-    )
-    lapse_the_try(item)
+    cut_short_before_the_call(item)
     first, second = execute.load([str(item.id)]), execute.load([str(item.id)])  # read together
 
     with CallSlots() as slots:
@@ -126,10 +132,7 @@ def test_a_try_cut_short_is_resumed_by_one_message_only(act, synced, simulator):
 def test_a_call_the_worker_died_before_making_is_made_once(act, synced, simulator):
     found = instances(1)
     item = queued_item(act, "/instances/reboot", ids(found))
-    time.sleep(1.05 - time.time() % 1)  # the cloud stamps changes in whole seconds
-    ActionItem.objects.filter(pk=item.pk).update(
-        status="running", attempts=1, started_at=timezone.now()
-    )
+    cut_short_before_the_call(item)
 
     tasks.run_items.apply(([str(item.id)],))
 
