@@ -91,6 +91,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'perspective.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend on the SQLite Perspective chooses, not the one Python bundles.
+    DATABASES["default"]["ENGINE"] = "perspective.sqlite"
     # WAL and a busy timeout let the web process and a worker share the file; IMMEDIATE
     # transactions take the write lock up front instead of failing on upgrade.
     DATABASES["default"]["OPTIONS"] = {

@@ -10,6 +10,9 @@ class QueryConfig(AppConfig):
     verbose_name = "Query"
 
     def ready(self):
+        # Loads every database's backend now: a SQLite known to give wrong rows is refused
+        # (perspective/sqlite/library.py) when Perspective starts, not at its first query.
+        connections.all()
         connection_created.connect(_register_functions)
         # The views read the inventory's tables: out of the way while any app migrates them,
         # and made again (with the role's grants) from the catalog afterwards.
