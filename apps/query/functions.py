@@ -27,6 +27,9 @@ class Function:
     postgres: Template
     min_args: int
     max_args: int | None  # None: any number
+    # Never fails and tells nothing but its value, whatever its arguments: may run on rows of
+    # projects the user does not see (restrict.py).
+    leakproof: bool = False
 
     def template(self, vendor: str, args: list) -> str:
         self.check_arity(len(args))
@@ -100,7 +103,15 @@ TYPEOF_TESTS = {
 
 
 def _f(name, signature, description, sqlite, postgres=None, arity=(1, 1)):
-    return Function(name, signature, description, sqlite, postgres or sqlite, *arity)
+    leakproof = name in LEAKPROOF
+    return Function(name, signature, description, sqlite, postgres or sqlite, *arity, leakproof)
+
+
+# Functions of strings that cannot fail on any value, and constants.
+LEAKPROOF = {
+    *("CHAR_LENGTH", "CONCAT", "E", "JOIN", "LOWER", "PI", "REPLACE", "REVERSE", "TRIM"),
+    *("TYPEOF", "UPPER", "VERSION"),
+}
 
 
 FUNCTIONS: dict[str, Function] = {

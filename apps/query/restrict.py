@@ -1,13 +1,21 @@
 """What a user who sees only some projects reads for a table: the rows of its view that belong
-to those projects (catalog.Table.project_column, or `through` another table), in a subquery
-that no SQL of the user's can get around.
+to those projects (catalog.Table.project_column, or `through` another table), in a subquery.
 
-The subquery is fenced (OFFSET 0): neither database merges it into the statement or moves the
-statement's conditions into it, so no condition of the user's ever runs on a row of another
-project, where failing (or not) would tell of that row. Only conditions that can neither fail
-nor hold on a row of NULLs (a column compared with constants) are copied inside, so that the
-view's indexes still serve lookups; and the subquery computes only the columns the statement
-uses (SQLite would otherwise compute every column of every visible row).
+The guarantee: no condition of the user's that could fail (or otherwise tell something) ever
+runs on a row of another project. Conditions that can neither fail nor tell anything but their
+truth (comparisons, IN, BETWEEN, IS NULL, LIKE with a constant pattern, AND/OR/NOT, CASE, the
+functions marked leakproof in functions.py) may run on any row, as PostgreSQL's leakproof
+operators may under a security barrier: whatever their order, the rows that come out are the
+visible ones. So:
+- a reference whose rows only such conditions see reads a plain subquery, which the database
+  merges into the statement: the plans are the superuser's, with the project filter added
+  (an index on the view's project column serves it);
+- a reference whose rows some other condition sees (mark_fences) reads a fenced subquery
+  (OFFSET 0): neither database merges it into the statement nor moves the statement's
+  conditions into it. Only conditions that can neither fail nor hold on a row of NULLs are
+  copied inside, so that the view's indexes still serve lookups.
+Either way the subquery computes only the columns the statement uses (SQLite would otherwise
+compute every column of every visible row).
 
 The visible projects are one parameter, PROJECTS, bound at each run (projects_parameter): the
 SQL is the same for every restricted user.
@@ -20,6 +28,7 @@ from sqlglot.helper import seq_get
 from sqlglot.optimizer.scope import Scope
 
 from . import catalog
+from .functions import FUNCTIONS
 from .placeholders import Key
 
 
@@ -32,6 +41,65 @@ class Projects(exp.Placeholder):
 PROJECTS: Key = ("access", "projects")
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In, exp.Between)
+# Nodes that never fail and tell nothing but their value (with leakproof functions, LIKE with a
+# constant pattern); the statement's structure is among them.
+_LEAKPROOF = (
+    exp.Select,
+    exp.Union,
+    exp.Intersect,
+    exp.Except,
+    exp.Subquery,
+    exp.From,
+    exp.Join,
+    exp.Where,
+    exp.Group,
+    exp.Having,
+    exp.Order,
+    exp.Ordered,
+    exp.Limit,
+    exp.Offset,
+    exp.With,
+    exp.CTE,
+    exp.Table,
+    exp.TableAlias,
+    exp.Alias,
+    exp.Column,
+    exp.Identifier,
+    exp.Star,
+    exp.Distinct,
+    exp.Paren,
+    exp.Literal,
+    exp.Boolean,
+    exp.Null,
+    exp.Placeholder,
+    exp.EQ,
+    exp.NEQ,
+    exp.NullSafeEQ,
+    exp.GT,
+    exp.GTE,
+    exp.LT,
+    exp.LTE,
+    exp.And,
+    exp.Or,
+    exp.Xor,
+    exp.Not,
+    exp.Is,
+    exp.In,
+    exp.Between,
+    exp.Exists,
+    exp.Case,
+    exp.If,
+    exp.Count,
+    exp.Min,
+    exp.Max,
+    exp.Sum,
+    exp.Avg,
+    exp.Coalesce,
+    exp.Nullif,
+    exp.Concat,
+)
+_FILTERS = ("where", "group", "having")
+FENCE = "fence"  # the meta key marking a table reference to read through a fenced subquery
 
 
 def projects_parameter(project_ids: frozenset, vendor: str) -> list[str] | str:
@@ -47,16 +115,86 @@ def reads_projects(table: exp.Table) -> bool:
     return isinstance(call, exp.Anonymous) and isinstance(seq_get(call.expressions, 0), Projects)
 
 
+def mark_fences(tree: exp.Expression, scopes: list[Scope]) -> None:
+    """Marks (FENCE) the references to exposed tables whose rows a condition of the user's
+    that could fail would see; every reference when such a condition reads no table directly
+    (a constant, a derived table's column, a subquery of its own)."""
+    for scope in scopes:
+        for node in _conditions(scope):
+            if _leakproof(node):
+                continue
+            references = _references(scope, node)
+            if references is None:
+                for table in tree.find_all(exp.Table):
+                    table.meta[FENCE] = True
+                return
+            for table in references:
+                table.meta[FENCE] = True
+
+
+def _conditions(scope: Scope):
+    """The nodes of `scope` that may run before every row is known to be visible: all but the
+    result columns and ORDER BY of the outermost SELECT, which run on the rows its WHERE kept."""
+    if scope.is_root and isinstance(scope.expression, exp.Select):
+        args = scope.expression.args
+        parts = [*(args.get("joins") or []), *(args.get(name) for name in _FILTERS)]
+        for part in filter(None, parts):
+            yield from (node for node in part.walk() if _in_scope(node, scope))
+    else:
+        yield from scope.walk()
+
+
+def _in_scope(node: exp.Expression, scope: Scope) -> bool:
+    return node.find_ancestor(exp.Select, exp.SetOperation) is scope.expression
+
+
+def _leakproof(node: exp.Expression) -> bool:
+    if isinstance(node, exp.Anonymous):
+        function = FUNCTIONS.get(node.name.upper())
+        return function is not None and function.leakproof
+    if isinstance(node, exp.Like):
+        return constant_pattern(node.expression)
+    return isinstance(node, _LEAKPROOF)
+
+
+def constant_pattern(pattern: exp.Expression) -> bool:
+    """A LIKE pattern that no database refuses: a string literal not ending in an escape."""
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        return False
+    text = pattern.name
+    return len(text) <= 10_000 and (len(text) - len(text.rstrip("\\"))) % 2 == 0
+
+
+def _references(scope: Scope, node: exp.Expression) -> list[exp.Table] | None:
+    """The exposed tables whose columns `node` reads, or None when that is not plain."""
+    columns = list(node.find_all(exp.Column))
+    if not columns or node.find(exp.Select):
+        return None
+    tables = []
+    for column in columns:
+        source = _source(scope, column.table)
+        if not isinstance(source, exp.Table) or catalog.table(source.name) is None:
+            return None
+        tables.append(source)
+    return tables
+
+
+def _source(scope: Scope | None, alias: str):
+    while scope is not None:
+        if alias in scope.sources:
+            return scope.sources[alias]
+        scope = scope.parent
+    return None
+
+
 def visible_rows(table: exp.Table, entry: catalog.Table, scope: Scope, vendor: str) -> exp.Select:
-    """The rows of `entry`'s view that the reference `table` (in `scope`) may read."""
-    alias, view = table.alias_or_name, entry.view
-    conditions = [_visible(entry, vendor), *_lookups(scope, alias, view)]
-    return (
-        exp.select(*_used_columns(table, entry))
-        .from_(exp.to_identifier(view))
-        .where(exp.and_(*conditions))
-        .offset(0)
-    )
+    """The rows of `entry`'s view that the reference `table` (in `scope`) may read: a plain
+    subquery, or a fenced one when mark_fences marked the reference."""
+    rows = exp.select(*_used_columns(table, entry)).from_(exp.to_identifier(entry.view))
+    if not table.meta.get(FENCE):
+        return rows.where(_visible(entry, vendor))
+    conditions = [_visible(entry, vendor), *_lookups(scope, table.alias_or_name, entry.view)]
+    return rows.where(exp.and_(*conditions)).offset(0)
 
 
 def _visible(entry: catalog.Table, vendor: str) -> exp.Expression:
@@ -92,19 +230,29 @@ def _used_columns(table: exp.Table, entry: catalog.Table) -> list[exp.Expression
 
 
 def _lookups(scope: Scope, alias: str, view: str) -> list[exp.Expression]:
-    """The conditions of the WHERE that compare columns of `alias` with constants, made on the
-    view. They cannot fail, and they are not true on a row of NULLs: filtering with them first
-    filters the same, even on the outer side of a join (the WHERE still filters after it)."""
+    """The conditions of the WHERE that compare columns of `alias` with constants (LIKE with a
+    constant pattern among them), made on the view. They cannot fail, and they are not true on
+    a row of NULLs: filtering with them first filters the same, even on the outer side of a
+    join (the WHERE still filters after it)."""
     where = scope.expression.args.get("where")
     if where is None:
         return []
     top = where.this.unnest()
     conditions = top.flatten() if isinstance(top, exp.And) else [top]
-    return [_on_view(c, view) for c in conditions if _compares_with_constants(c, alias)]
+    return [_on_view(c, view) for c in conditions if _compares_with_constants(_bare(c), alias)]
+
+
+def _bare(condition: exp.Expression) -> exp.Expression:
+    """A LIKE without the backslash ESCAPE that SQLite's translation adds (rewrite.py)."""
+    if isinstance(condition, exp.Escape) and condition.expression.name == "\\":
+        return condition.this
+    return condition
 
 
 def _compares_with_constants(condition: exp.Expression, alias: str) -> bool:
-    if not isinstance(condition, _COMPARISONS):
+    if isinstance(condition, exp.Like) and not constant_pattern(condition.expression):
+        return False
+    if not isinstance(condition, (*_COMPARISONS, exp.Like)):
         return False
     operands = list(condition.iter_expressions())
     columns = [o for o in operands if isinstance(o, exp.Column) and o.table == alias]
