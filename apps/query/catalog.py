@@ -73,8 +73,25 @@ class Table:
     def view(self) -> str:
         return VIEW_PREFIX + self.name
 
+    @property
+    def access_columns(self) -> tuple[str, ...]:
+        """The columns that per-project access compares: the project's, the one seen through
+        another table, and those other tables see this one through."""
+        names = {self.project_column, self.through and self.through.column}
+        names |= {
+            t.through.key for t in TABLES.values() if t.through and t.through.table == self.name
+        }
+        return tuple(name for name in self.column_names if name in names)
+
     def column(self, name: str) -> Column:
         return self.columns[self.column_names.index(name)]
+
+
+def stored(name: str) -> str:
+    """The name of a hidden column of the views: the column `name` as stored (a UUID as the
+    database keeps it, not as text), which the foreign keys' own indexes serve. User SQL
+    cannot name it (only the catalog's columns resolve)."""
+    return f"stored_{name}"
 
 
 def _col(name, kind, source=None, indexed=False):

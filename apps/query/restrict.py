@@ -22,6 +22,7 @@ SQL is the same for every restricted user.
 """
 
 import json
+import uuid
 
 from sqlglot import exp
 from sqlglot.helper import seq_get
@@ -103,10 +104,10 @@ FENCE = "fence"  # the meta key marking a table reference to read through a fenc
 
 
 def projects_parameter(project_ids: frozenset, vendor: str) -> list[str] | str:
-    """The value of PROJECTS: the ids as the views show them, in an array on PostgreSQL and a
-    JSON array on SQLite (one parameter however many projects)."""
-    ids = [str(project_id) for project_id in project_ids]
-    return ids if vendor == "postgresql" else json.dumps(ids)
+    """The value of PROJECTS: the ids as the database stores them, in an array on PostgreSQL
+    and a JSON array on SQLite (one parameter however many projects)."""
+    ids = [uuid.UUID(str(project_id)) for project_id in project_ids]
+    return [str(i) for i in ids] if vendor == "postgresql" else json.dumps([i.hex for i in ids])
 
 
 def reads_projects(table: exp.Table) -> bool:
@@ -198,22 +199,28 @@ def visible_rows(table: exp.Table, entry: catalog.Table, scope: Scope, vendor: s
 
 
 def _visible(entry: catalog.Table, vendor: str) -> exp.Expression:
-    """The condition that a row of the view belongs to a visible project."""
+    """The condition that a row of the view belongs to a visible project, on the columns as
+    stored (catalog.stored), which the foreign keys' indexes serve."""
     if entry.project_column:
-        return _in_projects(exp.column(entry.project_column, entry.view), vendor)
+        return _in_projects(_stored(entry.project_column, entry), vendor)
     through = entry.through
     other = catalog.TABLES[through.table]
     keys = (
-        exp.select(exp.column(through.key, other.view))
+        exp.select(_stored(through.key, other))
         .from_(exp.to_identifier(other.view))
         .where(_visible(other, vendor))
     )
-    return exp.column(through.column, entry.view).isin(query=keys)
+    return _stored(through.column, entry).isin(query=keys)
+
+
+def _stored(name: str, entry: catalog.Table) -> exp.Column:
+    return exp.column(catalog.stored(name), entry.view)
 
 
 def _in_projects(column: exp.Column, vendor: str) -> exp.Expression:
     if vendor == "postgresql":
-        return exp.EQ(this=column, expression=exp.Any(this=exp.Paren(this=Projects())))
+        ids = exp.cast(exp.Paren(this=Projects()), exp.DataType.build("UUID[]", dialect="postgres"))
+        return exp.EQ(this=column, expression=exp.Any(this=exp.Paren(this=ids)))
     # Qualified with its schema, so that no CTE of the statement can stand for it.
     call = exp.Anonymous(this="json_each", expressions=[Projects()])
     ids = exp.Table(this=call, db=exp.to_identifier("main"))
