@@ -193,9 +193,50 @@ def visible_rows(table: exp.Table, entry: catalog.Table, scope: Scope, vendor: s
     subquery, or a fenced one when mark_fences marked the reference."""
     rows = exp.select(*_used_columns(table, entry)).from_(exp.to_identifier(entry.view))
     if not table.meta.get(FENCE):
-        return rows.where(_visible(entry, vendor))
+        return (
+            rows if _joined_to_visible(table, entry, scope) else rows.where(_visible(entry, vendor))
+        )
     conditions = [_visible(entry, vendor), *_lookups(scope, table.alias_or_name, entry.view)]
     return rows.where(exp.and_(*conditions)).offset(0)
+
+
+def _joined_to_visible(table: exp.Table, entry: catalog.Table, scope: Scope) -> bool:
+    """Whether every row of the reference `table` that the statement keeps equals, on the key
+    its table is seen through, a row of a reference to that table (which shows only visible
+    rows): the filter would then only repeat the join. So when the equality is a condition of
+    the WHERE, of an inner join, or of the outer join that brings `table` in."""
+    through = entry.through
+    if through is None:
+        return False
+    select = scope.expression
+    where = select.args.get("where")
+    conditions = [where.this] if where else []
+    for join in select.args.get("joins") or []:
+        side = join.side.upper()
+        if join.args.get("on") and (side == "" or (side == "LEFT" and join.this is table)):
+            conditions.append(join.args["on"])
+    alias = table.alias_or_name
+    for condition in conditions:
+        top = condition.unnest()
+        for equality in top.flatten() if isinstance(top, exp.And) else [top]:
+            if isinstance(equality, exp.EQ) and _links(equality, alias, through, scope):
+                return True
+    return False
+
+
+def _links(equality: exp.EQ, alias: str, through: catalog.Through, scope: Scope) -> bool:
+    """Whether `equality` is `alias`.`through.column` = a reference to `through.table` on
+    `through.key` (either way round)."""
+    sides = (equality.this.unnest(), equality.expression.unnest())
+    for mine, other in (sides, sides[::-1]):
+        if not (isinstance(mine, exp.Column) and isinstance(other, exp.Column)):
+            continue
+        if mine.table != alias or mine.name != through.column or other.name != through.key:
+            continue
+        source = scope.sources.get(other.table)
+        if isinstance(source, exp.Table) and source.name == through.table:
+            return True
+    return False
 
 
 def _visible(entry: catalog.Table, vendor: str) -> exp.Expression:
