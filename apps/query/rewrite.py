@@ -54,6 +54,10 @@ def translate_operators(tree: exp.Expression, vendor: str) -> None:
             node.replace(exp.Paren(this=exp.NEQ(this=left, expression=right)))
         elif isinstance(node, exp.Mod):
             node.replace(_call("MOD", [node.this, node.expression], vendor))
+        elif isinstance(node, exp.IntDiv):
+            # NULL for a divisor of 0, as `/` (a safe division) and MySQL; PostgreSQL raises.
+            divisor = exp.Nullif(this=node.expression, expression=exp.Literal.number(0))
+            node.set("expression", divisor)
         elif isinstance(node, exp.Ordered):
             node.set("nulls_first", False)
         elif vendor == "sqlite":
