@@ -74,13 +74,14 @@ class Table:
         return VIEW_PREFIX + self.name
 
     @property
-    def access_columns(self) -> tuple[str, ...]:
-        """The columns that per-project access compares: the project's, the one seen through
-        another table, and those other tables see this one through."""
+    def stored_columns(self) -> tuple[str, ...]:
+        """The columns the views also show as stored (catalog.stored): every id, which joins
+        compare that way, and the columns that per-project access compares."""
         names = {self.project_column, self.through and self.through.column}
         names |= {
             t.through.key for t in TABLES.values() if t.through and t.through.table == self.name
         }
+        names |= {c.name for c in self.columns if c.kind is Kind.UUID}
         return tuple(name for name in self.column_names if name in names)
 
     def column(self, name: str) -> Column:
@@ -89,8 +90,9 @@ class Table:
 
 def stored(name: str) -> str:
     """The name of a hidden column of the views: the column `name` as stored (a UUID as the
-    database keeps it, not as text), which the foreign keys' own indexes serve. User SQL
-    cannot name it (only the catalog's columns resolve)."""
+    database keeps it, not as text), which the foreign keys' own indexes serve, even on the
+    inner side of a LEFT JOIN (where SQLite cannot match a view's expression with the index
+    on it). User SQL cannot name it (only the catalog's columns resolve)."""
     return f"stored_{name}"
 
 

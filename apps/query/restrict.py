@@ -231,12 +231,19 @@ def _links(equality: exp.EQ, alias: str, through: catalog.Through, scope: Scope)
     for mine, other in (sides, sides[::-1]):
         if not (isinstance(mine, exp.Column) and isinstance(other, exp.Column)):
             continue
-        if mine.table != alias or mine.name != through.column or other.name != through.key:
+        if mine.table != alias or mine.name not in _names(through.column):
+            continue
+        if other.name not in _names(through.key):
             continue
         source = scope.sources.get(other.table)
         if isinstance(source, exp.Table) and source.name == through.table:
             return True
     return False
+
+
+def _names(column: str) -> tuple[str, str]:
+    """A column's name, and its stored form's (which rewrite.stored_keys may have put)."""
+    return column, catalog.stored(column)
 
 
 def _visible(entry: catalog.Table, vendor: str) -> exp.Expression:
@@ -274,6 +281,7 @@ def _used_columns(table: exp.Table, entry: catalog.Table) -> list[exp.Expression
     alias = table.alias_or_name
     used = {column.name for column in table.root().find_all(exp.Column) if column.table == alias}
     names = [name for name in entry.column_names if name in used]
+    names += [catalog.stored(name) for name in entry.stored_columns if catalog.stored(name) in used]
     return [exp.column(name, entry.view) for name in names] or [exp.Literal.number(1)]
 
 

@@ -143,6 +143,32 @@ def cap_rows(tree: exp.Expression, max_rows: int) -> None:
         limit.set("expression", exp.Literal.number(max_rows + 1))
 
 
+def stored_keys(tree: exp.Expression) -> None:
+    """Equalities of two ids (joins on keys) made on the ids as stored (catalog.stored): the
+    same truth (the text form is one-to-one), and the foreign keys' indexes serve them."""
+    for scope in scopes(tree):
+        for equality in scope.find_all(exp.EQ):
+            sides = [_stored(scope, side.unnest()) for side in (equality.this, equality.expression)]
+            if all(sides):
+                equality.set("this", sides[0])
+                equality.set("expression", sides[1])
+
+
+def _stored(scope: Scope, side: exp.Expression) -> exp.Column | None:
+    """`side` as its stored column, when it is an id column of an exposed table."""
+    if not isinstance(side, exp.Column):
+        return None
+    source = scope.sources.get(side.table)
+    if not isinstance(source, exp.Table) or source.name in scope.cte_sources:
+        return None
+    entry = catalog.table(source.name)
+    if entry is None or side.name not in entry.column_names:
+        return None
+    if entry.column(side.name).kind is not catalog.Kind.UUID:
+        return None
+    return exp.column(catalog.stored(side.name), side.table)
+
+
 def rewrite_tables(tree: exp.Expression, vendor: str, restricted: bool) -> None:
     for scope in scopes(tree):
         for table in scope.tables:

@@ -51,6 +51,7 @@ def translate(
     tree, labels = resolve(tree)
     if restricted:
         restrict.mark_fences(tree, scopes(tree))
+    rewrite.stored_keys(tree)
     rewrite.translate_functions(tree, vendor)
     rewrite.translate_operators(tree, vendor)
     if vendor == "postgresql":

@@ -47,8 +47,8 @@ def test_star_gives_the_original_columns_in_order(db, table, columns):
 
 @pytest.mark.parametrize("table", catalog.TABLES.values(), ids=lambda table: table.name)
 def test_view_in_the_database_has_the_catalog_columns(db, table):
-    """Then the columns access compares, as stored, which no user SQL can name."""
-    hidden = tuple(catalog.stored(name) for name in table.access_columns)
+    """Then the ids and the columns access compares, as stored, which no user SQL names."""
+    hidden = tuple(catalog.stored(name) for name in table.stored_columns)
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT * FROM "{table.view}" WHERE 1 = 0')
         assert tuple(column[0] for column in cursor.description) == table.column_names + hidden
