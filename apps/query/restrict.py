@@ -28,7 +28,7 @@ from sqlglot import exp
 from sqlglot.helper import seq_get
 from sqlglot.optimizer.scope import Scope
 
-from . import catalog
+from . import catalog, check
 from .functions import FUNCTIONS
 from .placeholders import Key
 
@@ -42,63 +42,6 @@ class Projects(exp.Placeholder):
 PROJECTS: Key = ("access", "projects")
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In, exp.Between)
-# Nodes that never fail and tell nothing but their value (with leakproof functions, LIKE with a
-# constant pattern); the statement's structure is among them.
-_LEAKPROOF = (
-    exp.Select,
-    exp.Union,
-    exp.Intersect,
-    exp.Except,
-    exp.Subquery,
-    exp.From,
-    exp.Join,
-    exp.Where,
-    exp.Group,
-    exp.Having,
-    exp.Order,
-    exp.Ordered,
-    exp.Limit,
-    exp.Offset,
-    exp.With,
-    exp.CTE,
-    exp.Table,
-    exp.TableAlias,
-    exp.Alias,
-    exp.Column,
-    exp.Identifier,
-    exp.Star,
-    exp.Distinct,
-    exp.Paren,
-    exp.Literal,
-    exp.Boolean,
-    exp.Null,
-    exp.Placeholder,
-    exp.EQ,
-    exp.NEQ,
-    exp.NullSafeEQ,
-    exp.GT,
-    exp.GTE,
-    exp.LT,
-    exp.LTE,
-    exp.And,
-    exp.Or,
-    exp.Xor,
-    exp.Not,
-    exp.Is,
-    exp.In,
-    exp.Between,
-    exp.Exists,
-    exp.Case,
-    exp.If,
-    exp.Count,
-    exp.Min,
-    exp.Max,
-    exp.Sum,
-    exp.Avg,
-    exp.Coalesce,
-    exp.Nullif,
-    exp.Concat,
-)
 _FILTERS = ("where", "group", "having")
 FENCE = "fence"  # the meta key marking a table reference to read through a fenced subquery
 
@@ -155,7 +98,7 @@ def _leakproof(node: exp.Expression) -> bool:
         return function is not None and function.leakproof
     if isinstance(node, exp.Like):
         return constant_pattern(node.expression)
-    return isinstance(node, _LEAKPROOF)
+    return isinstance(node, check.LEAKPROOF_NODES)
 
 
 def constant_pattern(pattern: exp.Expression) -> bool:
