@@ -1,0 +1,249 @@
+"""The batch actions: on instance ids or on the instances `--where` selects, and launches."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .. import launch as launching
+from ..batch import Targets, follow_option, selected, send, targets, where_options
+from ..context import App, common_options, pass_app
+from ..errors import BadUsage
+from ..sql import run
+
+
+@dataclass(frozen=True)
+class InstanceAction:
+    command: str
+    method: str
+    question: str  # the confirmation's, {} for "3 instances"
+    summary: str
+
+
+INSTANCE_ACTIONS = (
+    InstanceAction("reboot", "PUT", "Reboot {}", "Reboot instances (a soft reboot)."),
+    InstanceAction("hard-reboot", "PUT", "Hard-reboot {}", "Hard-reboot instances (power cycle)."),
+    InstanceAction("start", "PUT", "Start {}", "Start instances that are shut off."),
+    InstanceAction("shutdown", "PUT", "Shut down {}", "Shut instances down."),
+    InstanceAction("pause", "PUT", "Pause {}", "Pause instances."),
+    InstanceAction("resume", "PUT", "Resume {}", "Resume paused or suspended instances."),
+    InstanceAction("suspend", "PUT", "Suspend {}", "Suspend instances."),
+    InstanceAction(
+        "delete", "POST", "Delete {}", "Delete instances (ids already gone are skipped)."
+    ),
+)
+
+EXAMPLES = """
+
+\b
+Examples:
+  perspective {command} 3f2c...-uuid 9a41...-uuid
+  perspective {command} --where "name like 'web-%' and state = 'launched'" --follow
+  perspective {command} --where "project_id = :p:" -p p=<project id> --yes
+"""
+
+
+def _instance_command(action: InstanceAction) -> click.Command:
+    @click.command(action.command, help=action.summary + EXAMPLES.format(command=action.command))
+    @click.argument("ids", nargs=-1, metavar="[ID]...")
+    @where_options
+    @common_options
+    @pass_app
+    def command(app: App, ids, where, params, yes, do_follow):
+        chosen = targets(app, ids, where, params, yes, action.question)
+        if chosen:
+            path = f"/instances/{action.command}"
+            send(app, action.method, path, chosen.ids, chosen.names, do_follow)
+
+    return command
+
+
+def _catalog_id(app: App, table: str, ref: str) -> str:
+    """The id of the flavor or image `ref` names (its id or its name)."""
+    noun = table.rstrip("s")
+    # (S608: the table is ours, the value a bound parameter, and /query is read-only anyway.)
+    sql = f"select distinct id from {table} where id = :ref: or name = :ref: order by id"  # noqa: S608
+    (result,) = run(app.api, sql, [{"name": "ref", "value": ref}])
+    if not result.rows:
+        raise BadUsage(f"No {noun} {ref}")
+    if table == "images" and len(result.rows) > 1:
+        raise BadUsage(f"{len(result.rows)} images are named {ref}: give the id of one")
+    # A flavor name has one row per region; the server takes the flavor of the same provider
+    # id in each instance's region.
+    return result.rows[0][0]
+
+
+@click.command()
+@click.option("--flavor", required=True, help="The new flavor: its name or id.")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@where_options
+@common_options
+@pass_app
+def resize(app: App, flavor, ids, where, params, yes, do_follow):
+    """Resize instances to another flavor (confirmed automatically when the server is set so).
+
+    \b
+    Examples:
+      perspective resize --flavor m1.large 3f2c...-uuid
+      perspective resize --flavor m1.large --where "name like 'db-%'" --follow
+    """
+    flavor_id = _catalog_id(app, "flavors", flavor)
+    chosen = targets(app, ids, where, params, yes, f"Resize {{}} to {flavor}")
+    if chosen:
+        send(app, "PUT", f"/instances/resize/{flavor_id}", chosen.ids, chosen.names, do_follow)
+
+
+@click.command()
+@click.option("--image", required=True, help="The image to rebuild from: its name or id.")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@where_options
+@common_options
+@pass_app
+def rebuild(app: App, image, ids, where, params, yes, do_follow):
+    """Rebuild instances from an image.
+
+    \b
+    Examples:
+      perspective rebuild --image ubuntu-24.04 3f2c...-uuid
+      perspective rebuild --image ubuntu-24.04 --where "state = 'error'" --yes --follow
+    """
+    image_id = _catalog_id(app, "images", image)
+    chosen = targets(app, ids, where, params, yes, f"Rebuild {{}} from {image}")
+    if chosen:
+        send(app, "PUT", f"/instances/rebuild/{image_id}", chosen.ids, chosen.names, do_follow)
+
+
+def _named(
+    app: App, args, where, params, yes, question: str, what: str
+) -> tuple[Targets, str] | None:
+    """(targets, name template) of `ID NAME`, or of `--where CONDITION NAME`."""
+    if where:
+        if len(args) != 1:
+            raise BadUsage(f"With --where, give the {what} alone ({{name}} stands for each name)")
+        chosen = selected(app, where, params, yes, question, "instances")
+        return chosen and (chosen, args[0])
+    if len(args) != 2:
+        raise BadUsage(f"Give an instance id and the {what} (or --where CONDITION and the {what})")
+    return Targets([args[0]], {}), args[1]
+
+
+def _fill(template: str, target_id: str, name: str) -> str:
+    return template.replace("{name}", name).replace("{id}", target_id)
+
+
+@click.command()
+@click.argument("args", nargs=-1, metavar="ID NEW_NAME | --where CONDITION NEW_NAME")
+@where_options
+@common_options
+@pass_app
+def rename(app: App, args, where, params, yes, do_follow):
+    """Rename an instance, or those --where selects ({name} and {id} in NEW_NAME stand for
+    each instance's).
+
+    \b
+    Examples:
+      perspective rename 3f2c...-uuid web-01
+      perspective rename --where "name like 'web-%'" "old-{name}"
+    """
+    chosen = _named(app, args, where, params, yes, "Rename {}", "new name")
+    if chosen is None:
+        return
+    found, template = chosen
+    names = {i: _fill(template, i, found.names.get(i, "")) for i in found.ids}
+    if len(set(names.values())) < len(names):
+        raise BadUsage("Several instances would get the same name: put {name} or {id} in it")
+    send(app, "PUT", "/instances/rename", names, found.names, do_follow)
+
+
+@click.command()
+@click.argument("args", nargs=-1, metavar="ID IMAGE_NAME | --where CONDITION IMAGE_NAME")
+@where_options
+@common_options
+@pass_app
+def snapshot(app: App, args, where, params, yes, do_follow):
+    """Snapshot an instance into a new image, or those --where selects ({name} and {id} in
+    IMAGE_NAME stand for each instance's).
+
+    \b
+    Examples:
+      perspective snapshot 3f2c...-uuid web-01-before-upgrade
+      perspective snapshot --where "name like 'db-%'" "{name}-nightly" --yes --follow
+    """
+    chosen = _named(app, args, where, params, yes, "Snapshot {}", "image name")
+    if chosen is None:
+        return
+    found, template = chosen
+    body = [
+        {"name": _fill(template, i, found.names.get(i, "")), "instanceId": i} for i in found.ids
+    ]
+    send(app, "POST", "/images", body, found.names, do_follow)
+
+
+@click.command("delete-image")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@where_options
+@common_options
+@pass_app
+def delete_image(app: App, ids, where, params, yes, do_follow):
+    """Delete images (--where is a condition on the images).
+
+    \b
+    Examples:
+      perspective delete-image 5d0e...-uuid
+      perspective delete-image --where "name like '%-nightly' and created < '2026-01-01'"
+    """
+    chosen = targets(app, ids, where, params, yes, "Delete {}", table="images")
+    if chosen:
+        send(app, "POST", "/images/delete", chosen.ids, chosen.names, do_follow)
+
+
+@click.command()
+@click.option(
+    "-f",
+    "--file",
+    "spec",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    help="A YAML file: one instance or a list of them (- reads standard input).",
+)
+@click.option("--dry-run", is_flag=True, help="Show the request, names resolved; send nothing.")
+@follow_option
+@common_options
+@pass_app
+def launch(app: App, spec: Path, dry_run, do_follow):
+    """Launch instances described in a YAML file. Projects, flavors, images and networks are
+    given by name or id (names are looked up in the catalog, within the project).
+
+    \b
+    spec.yaml:
+      - name: web-01
+        project: simulator_RegionOne
+        flavor: m1.small
+        image: cirros-0.6.2
+        networks: [admin-net]
+        keypair: ci-runner          # optional, like the lines below
+        availabilityZone: az1
+        metadata: {role: web}
+
+    \b
+    Examples:
+      perspective launch -f spec.yaml --follow
+      perspective launch -f spec.yaml --dry-run -o json
+    """
+    text = click.get_text_stream("stdin").read() if str(spec) == "-" else spec.read_text()
+    body = launching.requests(app.api, launching.parse(text))
+    if dry_run:
+        app.out.json(body)
+        return
+    send(app, "POST", "/instances", body, {}, do_follow)
+
+
+COMMANDS = [
+    *(_instance_command(action) for action in INSTANCE_ACTIONS),
+    resize,
+    rebuild,
+    rename,
+    snapshot,
+    delete_image,
+    launch,
+]
