@@ -108,9 +108,10 @@ def script(environment, tmp_path):
     return run
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def worker():
-    """A Celery worker in a thread, on the actions and sync queues."""
+    """A Celery worker in a thread, on the actions and sync queues, for a module's tests
+    (they wait for their actions to end: nothing is left for the next test)."""
     with (
         override_settings(ACTIONS_POLL_SECONDS=0.2),
         start_worker(

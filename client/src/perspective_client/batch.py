@@ -11,7 +11,7 @@ from .context import App
 from .errors import BadUsage, Exit
 from .output import Table
 from .progress import Polling, follow, summary
-from .selection import confirm, select
+from .selection import Target, confirm, select
 from .sql import parameters
 
 
@@ -33,29 +33,36 @@ def targets(
     table: str = "instances",
 ) -> Targets | None:
     """The ids given, or those --where selects once confirmed; None when nothing is to be done."""
+    check_choice(ids, where, params, table)
+    if not where:
+        return Targets(list(ids), {})
+    found = matching(app, table, where, params)
+    return found and confirmed(app, found, question, table, yes)
+
+
+def check_choice(ids, where, params, table: str = "instances") -> None:
     noun = table.rstrip("s")
     if where and ids:
         raise BadUsage(f"Give {noun} ids or --where, not both")
-    if not where:
-        if not ids:
-            raise BadUsage(f"Give {noun} ids, or --where CONDITION")
-        if params:
-            raise BadUsage("-p goes with --where")
-        return Targets(list(ids), {})
-    return selected(app, where, params, yes, question, table)
+    if not where and not ids:
+        raise BadUsage(f"Give {noun} ids, or --where CONDITION")
+    if params and not where:
+        raise BadUsage("-p goes with --where")
 
 
-def selected(
-    app: App, where: str, params: tuple[str, ...], yes: bool, question: str, table: str
-) -> Targets | None:
-    """The rows of `table` where the condition holds, once confirmed; None when nothing is to
-    be done."""
-    noun = table.rstrip("s")
+def matching(app: App, table: str, where: str, params: tuple[str, ...]) -> list[Target] | None:
+    """The rows of `table` where the condition holds; None (and a note) when there are none."""
     found = select(app.api, table, where, parameters(params))
     if not found:
-        app.out.note(f"No {noun} matches: nothing to do.")
+        app.out.note(f"No {table.rstrip('s')} matches: nothing to do.")
         return None
-    if not confirm(app.out, question, noun, found, yes):
+    return found
+
+
+def confirmed(
+    app: App, found: list[Target], question: str, table: str, yes: bool
+) -> Targets | None:
+    if not confirm(app.out, question, table.rstrip("s"), found, yes):
         app.out.note("Nothing done.")
         return None
     return Targets([target.id for target in found], {t.id: t.name for t in found})

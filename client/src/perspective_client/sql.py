@@ -73,6 +73,12 @@ def run_each(api: Api, statements: list[tuple[str, list[dict]]]) -> list[Result]
     return results
 
 
+def positional(values: list) -> tuple[str, list[dict]]:
+    """`?, ?, ?` and their parameters, for an `in (...)` list (`null` when there are none)."""
+    marks = ", ".join("?" * len(values)) or "null"
+    return marks, [{"index": n, "value": value} for n, value in enumerate(values, start=1)]
+
+
 def columns_of(table: str) -> str:
     """`select columns('table')`: the function takes a literal, not a parameter."""
     if not _NAME.fullmatch(table):

@@ -6,10 +6,20 @@ from pathlib import Path
 import click
 
 from .. import launch as launching
-from ..batch import Targets, follow_option, selected, send, targets, where_options
+from ..batch import (
+    Targets,
+    check_choice,
+    confirmed,
+    follow_option,
+    matching,
+    send,
+    targets,
+    where_options,
+)
 from ..context import App, common_options, pass_app
 from ..errors import BadUsage
-from ..sql import run
+from ..selection import select_ids
+from ..sql import positional, run
 
 
 @dataclass(frozen=True)
@@ -58,16 +68,39 @@ def _instance_command(action: InstanceAction) -> click.Command:
     return command
 
 
-def _catalog_id(app: App, table: str, ref: str) -> str:
-    """The id of the flavor or image `ref` names (its id or its name)."""
+# The flavors and images an instance may use: those of its project.
+USABLE = {
+    "flavors": "select distinct id from flavors where (id = :ref: or name = :ref:) "
+    "and project_id in ({})",
+    "images": "select distinct images.id from images "
+    "join project_images on project_images.image_id = images.id "
+    "where (images.id = :ref: or images.name = :ref:) and project_images.project_id in ({})",
+}
+
+
+def _toward(app: App, table: str, ref: str, ids, where, params, yes, question):
+    """(targets, id of the flavor or image `ref` names among those they may use), or None
+    when nothing is to be done."""
+    check_choice(ids, where, params)
+    found = matching(app, "instances", where, params) if where else select_ids(app.api, ids)
+    if found is None:
+        return None
+    target_id = _usable_id(app, table, ref, sorted({t.project for t in found}))
+    if not where:
+        return Targets(list(ids), {t.id: t.name for t in found}), target_id
+    chosen = confirmed(app, found, question, "instances", yes)
+    return chosen and (chosen, target_id)
+
+
+def _usable_id(app: App, table: str, ref: str, projects: list[str]) -> str:
     noun = table.rstrip("s")
-    # (S608: the table is ours, the value a bound parameter, and /query is read-only anyway.)
-    sql = f"select distinct id from {table} where id = :ref: or name = :ref: order by id"  # noqa: S608
-    (result,) = run(app.api, sql, [{"name": "ref", "value": ref}])
+    marks, values = positional(projects)
+    values.append({"name": "ref", "value": ref})
+    (result,) = run(app.api, USABLE[table].format(marks), values)
     if not result.rows:
-        raise BadUsage(f"No {noun} {ref}")
+        raise BadUsage(f"No {noun} {ref} in the projects of these instances")
     if table == "images" and len(result.rows) > 1:
-        raise BadUsage(f"{len(result.rows)} images are named {ref}: give the id of one")
+        raise BadUsage(f"{len(result.rows)} images named {ref} fit these instances: give an id")
     # A flavor name has one row per region; the server takes the flavor of the same provider
     # id in each instance's region.
     return result.rows[0][0]
@@ -87,10 +120,11 @@ def resize(app: App, flavor, ids, where, params, yes, do_follow):
       perspective resize --flavor m1.large 3f2c...-uuid
       perspective resize --flavor m1.large --where "name like 'db-%'" --follow
     """
-    flavor_id = _catalog_id(app, "flavors", flavor)
-    chosen = targets(app, ids, where, params, yes, f"Resize {{}} to {flavor}")
+    question = f"Resize {{}} to {flavor}"
+    chosen = _toward(app, "flavors", flavor, ids, where, params, yes, question)
     if chosen:
-        send(app, "PUT", f"/instances/resize/{flavor_id}", chosen.ids, chosen.names, do_follow)
+        (found, flavor_id) = chosen
+        send(app, "PUT", f"/instances/resize/{flavor_id}", found.ids, found.names, do_follow)
 
 
 @click.command()
@@ -107,10 +141,11 @@ def rebuild(app: App, image, ids, where, params, yes, do_follow):
       perspective rebuild --image ubuntu-24.04 3f2c...-uuid
       perspective rebuild --image ubuntu-24.04 --where "state = 'error'" --yes --follow
     """
-    image_id = _catalog_id(app, "images", image)
-    chosen = targets(app, ids, where, params, yes, f"Rebuild {{}} from {image}")
+    question = f"Rebuild {{}} from {image}"
+    chosen = _toward(app, "images", image, ids, where, params, yes, question)
     if chosen:
-        send(app, "PUT", f"/instances/rebuild/{image_id}", chosen.ids, chosen.names, do_follow)
+        (found, image_id) = chosen
+        send(app, "PUT", f"/instances/rebuild/{image_id}", found.ids, found.names, do_follow)
 
 
 def _named(
@@ -120,7 +155,8 @@ def _named(
     if where:
         if len(args) != 1:
             raise BadUsage(f"With --where, give the {what} alone ({{name}} stands for each name)")
-        chosen = selected(app, where, params, yes, question, "instances")
+        found = matching(app, "instances", where, params)
+        chosen = found and confirmed(app, found, question, "instances", yes)
         return chosen and (chosen, args[0])
     if len(args) != 2:
         raise BadUsage(f"Give an instance id and the {what} (or --where CONDITION and the {what})")
