@@ -23,6 +23,7 @@ class Table:
     footer: list[str] = field(default_factory=list)  # lines under the table
     notes: list[str] = field(default_factory=list)  # under it too, and on stderr with data
     title: str | None = None
+    empty: str | None = None  # said on a table instead of an empty one
 
     def records(self) -> list[dict]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
@@ -47,6 +48,8 @@ class Output:
             writer.writerow(table.columns)
             writer.writerows([cell(value) for value in row] for row in table.rows)
             sys.stdout.flush()
+        elif not table.rows and table.empty:
+            self.console.print(table.empty)
         else:
             self.console.print(rich_table(table))
             for line in table.footer:

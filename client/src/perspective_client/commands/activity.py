@@ -38,7 +38,7 @@ def actions(app: App, action_id, failed, limit, do_follow):
             for a in listed
         ]
         columns = ["id", "operation", "requested", "by", "items"]
-        app.out.table(Table(columns, rows, data=listed))
+        app.out.table(Table(columns, rows, data=listed, empty="No actions."))
         return
     started = time.monotonic()
     if do_follow:
@@ -90,7 +90,8 @@ def notifications(app: App, everything, since, ack):
         answer = app.api.post("/notifications/acknowledge", [n["id"] for n in letters])
         notes.append(f"Acknowledged {answer['acknowledged']} of them")
     columns = ["id", "time", "message", "action"]
-    app.out.table(Table(columns, rows, data=letters, footer=footer, notes=notes))
+    empty = "No letters." if everything else "No open letters."
+    app.out.table(Table(columns, rows, data=letters, footer=footer, notes=notes, empty=empty))
 
 
 COMMANDS = [actions, notifications]

@@ -31,7 +31,7 @@ def clouds(app: App):
         runs = {kind: syncs.get((cloud["id"], kind)) for kind in KINDS}
         rows.append([cloud["name"], cloud["type"], *(_sync_cell(runs[k]) for k in KINDS)])
         data.append({**cloud, "syncs": {kind: run for kind, run in runs.items() if run}})
-    app.out.table(Table(["cloud", "type", *KINDS], rows, data=data))
+    app.out.table(Table(["cloud", "type", *KINDS], rows, data=data, empty="No clouds."))
 
 
 def _sync_cell(run: dict | None) -> str:
