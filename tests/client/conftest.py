@@ -81,25 +81,26 @@ def cli(environment):
 
 
 @pytest.fixture
-def script(environment, tmp_path):
-    """Runs the installed console script in a process of its own, standard output a pipe."""
+def process_environment(environment, tmp_path) -> dict[str, str]:
+    """The environment of a client process: where the server's packages cannot be imported."""
     blocker = tmp_path / "forbidden"
     blocker.mkdir()
     (blocker / "sitecustomize.py").write_text(FORBIDDEN)
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("PERSPECTIVE_")}
+    return {**inherited, **environment, "PYTHONPATH": str(blocker)}
+
+
+@pytest.fixture
+def script(process_environment, tmp_path):
+    """Runs the installed console script in a process of its own, standard output a pipe."""
 
     def run(*args: str, input: str = "", **env: str) -> Ran:
-        variables = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PERSPECTIVE_")},
-            **environment,
-            "PYTHONPATH": str(blocker),
-            **env,
-        }
         done = subprocess.run(
             [str(CONSOLE_SCRIPT), *args],
             input=input,
             capture_output=True,
             text=True,
-            env=variables,
+            env={**process_environment, **env},
             cwd=tmp_path,
             timeout=60,
         )
