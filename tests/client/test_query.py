@@ -168,3 +168,11 @@ def test_show_what_does_not_exist_exits_1(cli, fleet):
         ran.stderr
         == "Error: No instance or image has the id 5b1f0f43-0000-4000-8000-000000000000\n"
     )
+
+
+def test_the_results_before_a_failed_statement_are_shown(cli, fleet):
+    ran = cli("query", "select 1 as one; select nosuch from instances", "-o", "table")
+
+    assert ran.exit_code == 2
+    assert "│ 1   │" in ran.stdout
+    assert ran.stderr == 'Error: Column "nosuch" is not available for selection\n'

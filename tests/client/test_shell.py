@@ -142,6 +142,7 @@ def test_an_action_with_where_is_confirmed_then_followed(shell, fleet):
     child.expect_exact("Reboot 3 instances? [y/N]:")
     type_line(child, "y")
 
+    child.expect_exact("skipped")  # a bar per status, live, while the items go
     child.expect(r"3 items ended in [\d.]+ s: 3 succeeded")
     child.expect_exact(PROMPT)
     assert set(ActionItem.objects.values_list("status", flat=True)) == {"succeeded"}

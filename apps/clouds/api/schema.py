@@ -4,7 +4,7 @@ described from its filterset and serializer."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
-from .serializers import SyncRequestSerializer, SyncRunSerializer
+from .serializers import SyncRunSerializer, SyncSerializer
 
 sync = extend_schema(
     summary="Sync a cloud now",
@@ -17,7 +17,7 @@ sync = extend_schema(
             "name", OpenApiTypes.STR, OpenApiParameter.PATH, description="The cloud's name."
         )
     ],
-    request=SyncRequestSerializer,
+    request=SyncSerializer,
     responses={
         202: SyncRunSerializer(many=True),
         400: OpenApiResponse(description="An unknown kind, or one given twice."),

@@ -24,7 +24,7 @@ class SyncRunSerializer(WireSerializer):
     error = serializers.CharField(required=False, help_text="Why the run failed or was skipped.")
 
 
-class SyncRequestSerializer(serializers.Serializer):
+class SyncSerializer(serializers.Serializer):
     kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=SyncKind.choices),
         allow_empty=False,

@@ -10,7 +10,7 @@ from apps.inventory.models import Cloud
 
 from .. import services
 from . import schema
-from .serializers import SyncRequestSerializer, SyncRunSerializer
+from .serializers import SyncRunSerializer, SyncSerializer
 
 
 class SyncView(APIView):
@@ -24,7 +24,7 @@ class SyncView(APIView):
             raise NotFound(f"Cloud {name} does not exist")
         if not services.syncable(clouds.filter(pk=cloud.pk), request.user).exists():
             raise PermissionDenied(f"Only an operator of every project of cloud {name} may sync it")
-        body = SyncRequestSerializer(data=request.data)
+        body = SyncSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         runs = services.queue_syncs(cloud, body.validated_data["kinds"])
         return Response(SyncRunSerializer(runs, many=True).data, status=status.HTTP_202_ACCEPTED)

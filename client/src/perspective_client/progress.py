@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from typing import Protocol
 
+import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .api import Api
@@ -52,7 +53,16 @@ class Polling:
 
 
 def follow(out: Output, source: ActionSource, action_id: str) -> dict:
-    """Shows a bar per status (on a terminal) until every item has ended; the last state."""
+    """Shows a bar per status (on a terminal) until every item has ended; the last state.
+    Ctrl-C stops following, not the action."""
+    try:
+        return _follow(out, source, action_id)
+    except KeyboardInterrupt:
+        out.say(f"Stopped following; the action goes on: perspective actions {action_id} --follow")
+        raise click.exceptions.Exit(130) from None
+
+
+def _follow(out: Output, source: ActionSource, action_id: str) -> dict:
     columns = (
         TextColumn("{task.description:>10}"),
         BarColumn(),

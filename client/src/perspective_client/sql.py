@@ -4,6 +4,7 @@ the place in the SQL (a caret under the line)."""
 import json
 import re
 from dataclasses import dataclass
+from itertools import takewhile
 
 from .api import Api
 from .errors import BadUsage, CliError, Exit
@@ -55,12 +56,26 @@ class SqlError(CliError):
 
 def run(api: Api, sql: str, parameters: list[dict] | None = None) -> list[Result]:
     """The results of the statements of `sql`; the first that failed raises SqlError."""
+    results = fetch(api, sql, parameters)
+    raise_failure(results, sql)
+    return results
+
+
+def fetch(api: Api, sql: str, parameters: list[dict] | None = None) -> list[Result]:
+    """The result of each statement of `sql`, those that failed too."""
     wire = api.post("/query", [{"sql": sql, "parameters": parameters or []}])
-    results = [Result.from_wire(item) for item in wire]
+    return [Result.from_wire(item) for item in wire]
+
+
+def succeeded(results: list[Result]) -> list[Result]:
+    """The results before the first that failed."""
+    return list(takewhile(lambda result: result.status == "success", results))
+
+
+def raise_failure(results: list[Result], sql: str) -> None:
     for result in results:
         if result.status != "success":
             raise SqlError(result, sql)
-    return results
 
 
 def run_each(api: Api, statements: list[tuple[str, list[dict]]]) -> list[Result]:

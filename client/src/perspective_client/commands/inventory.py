@@ -41,7 +41,16 @@ def query(app: App, statement, file, params):
     if bool(statement) == bool(file):
         raise BadUsage("Give the SQL as an argument or with -f FILE, one of the two")
     text = statement or (sys.stdin.read() if str(file) == "-" else file.read_text())
-    show_results(app, sql.run(app.api, text, sql.parameters(params)))
+    run_and_show(app, text, sql.parameters(params))
+
+
+def run_and_show(app: App, text: str, parameters: list[dict] | None = None) -> None:
+    """Shows the results of the statements that ran before one failed, then its error."""
+    results = sql.fetch(app.api, text, parameters)
+    shown = sql.succeeded(results)
+    if shown:
+        show_results(app, shown)
+    sql.raise_failure(results, text)
 
 
 def show_results(app: App, results: list[sql.Result]) -> None:

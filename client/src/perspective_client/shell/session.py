@@ -11,9 +11,8 @@ from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings
 from rich.text import Text
 
-from .. import sql
 from ..commands.actions import COMMANDS as ACTION_COMMANDS
-from ..commands.inventory import show_results
+from ..commands.inventory import run_and_show
 from ..config import DEFAULT_PROFILE, config_dir
 from ..context import App
 from ..errors import BadUsage, CliError
@@ -82,8 +81,7 @@ class Shell:
             if text.lstrip().startswith("\\"):
                 self.backslash(text.split())
             elif is_sql(text):
-                statement = text.strip().rstrip(";")
-                show_results(self.app, sql.run(self.app.api, statement))
+                run_and_show(self.app, text.strip().rstrip(";"))
             elif text.strip():
                 self.command(command_args(text, ACTIONS))
         except CliError as error:
