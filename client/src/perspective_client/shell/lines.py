@@ -27,18 +27,22 @@ def command_args(line: str, actions: set[str]) -> list[str]:
     """The command line of a shell line; `ACTION [WORD] where CONDITION` becomes
     `ACTION [--option WORD] --where CONDITION --follow`."""
     head, condition = split_where(line)
-    try:
-        words = shlex.split(head)
-    except ValueError as error:
-        raise BadUsage(f"Cannot read the line: {error}") from None
+    words = _words(head)
     if condition is None or not words or words[0] not in actions:
-        return words
+        return _words(line)
     name, rest = words[0], words[1:]
     option = LEADING_OPTION.get(name)
     if option and rest:
         rest = [option, *rest]
     follow = [] if "--follow" in rest else ["--follow"]
     return [name, *rest, "--where", condition.rstrip().rstrip(";"), *follow]
+
+
+def _words(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError as error:
+        raise BadUsage(f"Cannot read the line: {error}") from None
 
 
 def split_where(line: str) -> tuple[str, str | None]:
