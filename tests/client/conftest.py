@@ -8,16 +8,20 @@ where importing Django, Celery or the project's packages fails."""
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from click.testing import CliRunner
+from django.db import connection
+from django.db.backends.signals import connection_created
 from django.test import override_settings
 from perspective_client.cli import cli as perspective
 from rest_framework.authtoken.models import Token
 
+from apps.operations.models import ActionItem
 from perspective.celery import app
 from tests.clouds.conftest import cloud, sync  # noqa: F401 (fixtures shared with the sync tests)
 
@@ -109,10 +113,24 @@ def script(process_environment, tmp_path):
     return run
 
 
+def _no_read_locks(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+
+
 @pytest.fixture(scope="module")
-def worker():
+def worker(django_db_setup, django_db_blocker):
     """A Celery worker in a thread, on the actions and sync queues, for a module's tests
-    (they wait for their actions to end: nothing is left for the next test)."""
+    (they wait for their actions to end: nothing is left for the next test).
+
+    On SQLite the test database is in memory, shared by the threads' connections in SQLite's
+    shared-cache mode, where a read meeting another connection's write fails at once
+    ("database table is locked") instead of waiting as a file database does: the worker's
+    writes would fail the live server's reads. Reads without read locks avoid that."""
+    connection_created.connect(_no_read_locks)
+    with django_db_blocker.unblock():
+        _no_read_locks(None, connection)
     with (
         override_settings(ACTIONS_POLL_SECONDS=0.2),
         start_worker(
@@ -124,6 +142,18 @@ def worker():
         ),
     ):
         yield
+    connection_created.disconnect(_no_read_locks)
+
+
+@pytest.fixture
+def settled(simulator):
+    """After the test, waits until every action item has ended (while its cloud still answers):
+    the module's worker leaves nothing for the next test."""
+    yield
+    deadline = time.monotonic() + 20
+    while ActionItem.objects.filter(status__in=["queued", "running"]).exists():
+        assert time.monotonic() < deadline, "action items still going after the test"
+        time.sleep(0.1)
 
 
 # Servers of the fleet, by name: (status, locked).

@@ -2,7 +2,6 @@
 queued and skipped, and --follow until every item has ended, with the failures' messages."""
 
 import json
-import time
 
 import pytest
 
@@ -12,7 +11,7 @@ from apps.operations.models import Action, ActionItem
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.simulator(servers=0, projects=1, delay=0.3),
-    pytest.mark.usefixtures("worker"),
+    pytest.mark.usefixtures("worker", "settled"),
 ]
 
 WEB = "name like 'web-%'"
@@ -262,14 +261,3 @@ def test_launch_names_what_it_cannot_find(cli, fleet, tmp_path):
         2,
         "Error: Instance app-2: no flavor m9.huge in its project\n",
     )
-
-
-@pytest.fixture(autouse=True)
-def settled(simulator):
-    """Every item ended (while the cloud still answers) before the next test: the module's
-    worker leaves nothing behind."""
-    yield
-    deadline = time.monotonic() + 20
-    while ActionItem.objects.filter(status__in=["queued", "running"]).exists():
-        assert time.monotonic() < deadline, "items still going"
-        time.sleep(0.1)

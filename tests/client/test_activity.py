@@ -1,7 +1,6 @@
 """perspective actions [ID] [--failed] [--follow] and notifications [--all] [--ack]."""
 
 import json
-import time
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -13,19 +12,20 @@ from tests.clients import granted
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.simulator(servers=0, projects=1, delay=0.3),
-    pytest.mark.usefixtures("worker"),
+    pytest.mark.usefixtures("worker", "settled"),
 ]
 
 
 @pytest.fixture
 def history(cli, fleet, simulator):
     """A reboot of web-1 and web-2 that failed for web-1 (stopped behind Perspective's back),
-    then a pause of web-3."""
+    then a pause of web-3 that succeeded."""
     web_1, web_2, web_3 = (Instance.objects.get(name=f"web-{n}") for n in (1, 2, 3))
     simulator.control.update_server(web_1.real_id, status="SHUTOFF")
     failed = cli("reboot", str(web_1.id), str(web_2.id), "--follow")
     assert failed.exit_code == 1
-    paused = cli("pause", str(web_3.id))
+    paused = cli("pause", str(web_3.id), "--follow")
+    assert paused.exit_code == 0
     return {
         "reboot": json.loads(failed.stdout)["actionId"],
         "pause": json.loads(paused.stdout)["actionId"],
@@ -108,12 +108,3 @@ def test_a_viewer_cannot_ack(cli, history, fleet):
     assert ran.exit_code == 3
     assert ran.stderr.startswith("Error: Not permitted: Your grants let you view, not act")
     assert Notification.objects.get().acknowledged_at is None
-
-
-@pytest.fixture(autouse=True)
-def settled(simulator):
-    yield
-    deadline = time.monotonic() + 20
-    while ActionItem.objects.filter(status__in=["queued", "running"]).exists():
-        assert time.monotonic() < deadline, "items still going"
-        time.sleep(0.1)

@@ -4,7 +4,6 @@ and actions typed as `reboot where ...` with their confirmation."""
 
 import re
 import stat
-import time
 
 import pexpect
 import pytest
@@ -133,7 +132,7 @@ def test_format_help_tables_and_errors_keep_the_shell_going(shell, fleet):
     child.expect_exact('"column_name": "root_disk"')
 
 
-@pytest.mark.usefixtures("worker")
+@pytest.mark.usefixtures("worker", "settled")
 def test_an_action_with_where_is_confirmed_then_followed(shell, fleet):
     child = shell()
 
@@ -152,12 +151,3 @@ def test_an_action_with_where_is_confirmed_then_followed(shell, fleet):
     type_line(child, "n")
     child.expect_exact("Nothing done.")
     assert ActionItem.objects.count() == 3
-
-
-@pytest.fixture(autouse=True)
-def settled(simulator):
-    yield
-    deadline = time.monotonic() + 20
-    while ActionItem.objects.filter(status__in=["queued", "running"]).exists():
-        assert time.monotonic() < deadline, "items still going"
-        time.sleep(0.1)

@@ -4,7 +4,6 @@ operator of the whole cloud, and the runs of the clouds a user sees."""
 from datetime import timedelta
 
 import pytest
-from celery import current_app
 from django.utils import timezone
 
 from apps.clouds.models import SyncRun
@@ -106,14 +105,6 @@ def test_a_cloud_the_user_sees_nothing_of_is_404(east):
 
 def test_anonymous_is_401(anonymous, east):
     assert anonymous.post("/api/clouds/east/sync").status_code == 401
-
-
-@pytest.fixture
-def eager_celery():
-    conf = current_app.conf
-    conf.update(task_always_eager=True)
-    yield
-    conf.update(task_always_eager=False)
 
 
 @pytest.mark.simulator(servers=7, projects=1)

@@ -106,46 +106,62 @@ def _usable_id(app: App, table: str, ref: str, projects: list[str]) -> str:
     return result.rows[0][0]
 
 
-@click.command()
-@click.option("--flavor", required=True, help="The new flavor: its name or id.")
-@click.argument("ids", nargs=-1, metavar="[ID]...")
-@where_options
-@common_options
-@pass_app
-def resize(app: App, flavor, ids, where, params, yes, do_follow):
-    """Resize instances to another flavor (confirmed automatically when the server is set so).
+@dataclass(frozen=True)
+class TowardAction:
+    """An action towards a flavor or an image, named by --flavor or --image."""
 
-    \b
-    Examples:
-      perspective resize --flavor m1.large 3f2c...-uuid
-      perspective resize --flavor m1.large --where "name like 'db-%'" --follow
-    """
-    question = f"Resize {{}} to {flavor}"
-    chosen = _toward(app, "flavors", flavor, ids, where, params, yes, question)
-    if chosen:
-        (found, flavor_id) = chosen
-        send(app, "PUT", f"/instances/resize/{flavor_id}", found.ids, found.names, do_follow)
+    command: str
+    table: str  # where the flavor or image is looked up
+    question: str  # the confirmation's, {} for "3 instances", then the flavor or image
+    help: str
 
 
-@click.command()
-@click.option("--image", required=True, help="The image to rebuild from: its name or id.")
-@click.argument("ids", nargs=-1, metavar="[ID]...")
-@where_options
-@common_options
-@pass_app
-def rebuild(app: App, image, ids, where, params, yes, do_follow):
-    """Rebuild instances from an image.
+TOWARD_ACTIONS = (
+    TowardAction(
+        "resize",
+        "flavors",
+        "Resize {} to",
+        """Resize instances to another flavor (confirmed automatically when the server is set so).
 
-    \b
-    Examples:
-      perspective rebuild --image ubuntu-24.04 3f2c...-uuid
-      perspective rebuild --image ubuntu-24.04 --where "state = 'error'" --yes --follow
-    """
-    question = f"Rebuild {{}} from {image}"
-    chosen = _toward(app, "images", image, ids, where, params, yes, question)
-    if chosen:
-        (found, image_id) = chosen
-        send(app, "PUT", f"/instances/rebuild/{image_id}", found.ids, found.names, do_follow)
+        \b
+        Examples:
+          perspective resize --flavor m1.large 3f2c...-uuid
+          perspective resize --flavor m1.large --where "name like 'db-%'" --follow
+        """,
+    ),
+    TowardAction(
+        "rebuild",
+        "images",
+        "Rebuild {} from",
+        """Rebuild instances from an image.
+
+        \b
+        Examples:
+          perspective rebuild --image ubuntu-24.04 3f2c...-uuid
+          perspective rebuild --image ubuntu-24.04 --where "state = 'error'" --yes --follow
+        """,
+    ),
+)
+
+
+def _toward_command(action: TowardAction) -> click.Command:
+    noun = action.table.rstrip("s")
+
+    @click.command(action.command, help=action.help)
+    @click.option(f"--{noun}", "target", required=True, help=f"The {noun}: its name or id.")
+    @click.argument("ids", nargs=-1, metavar="[ID]...")
+    @where_options
+    @common_options
+    @pass_app
+    def command(app: App, target, ids, where, params, yes, do_follow):
+        question = f"{action.question} {target}"
+        chosen = _toward(app, action.table, target, ids, where, params, yes, question)
+        if chosen:
+            found, target_id = chosen
+            path = f"/instances/{action.command}/{target_id}"
+            send(app, "PUT", path, found.ids, found.names, do_follow)
+
+    return command
 
 
 def _named(
@@ -276,8 +292,7 @@ def launch(app: App, spec: Path, dry_run, do_follow):
 
 COMMANDS = [
     *(_instance_command(action) for action in INSTANCE_ACTIONS),
-    resize,
-    rebuild,
+    *(_toward_command(action) for action in TOWARD_ACTIONS),
     rename,
     snapshot,
     delete_image,
