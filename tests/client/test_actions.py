@@ -113,6 +113,7 @@ def test_yes_and_follow_to_the_end(cli, fleet):
 
     assert ran.exit_code == 0
     assert "[y/N]" not in ran.stderr
+    assert "queued: web-1, web-2, web-3\n" in ran.stdout
     assert "4 items ended in " in ran.stdout
     assert ran.stdout.rstrip().endswith("s: 3 succeeded, 1 skipped")
     statuses = set(ActionItem.objects.values_list("status", flat=True))

@@ -14,6 +14,8 @@ from .progress import Polling, follow, summary
 from .selection import Target, confirm, select
 from .sql import parameters
 
+SHOWN = 10  # queued items named at most
+
 
 @dataclass(frozen=True)
 class Targets:
@@ -108,6 +110,10 @@ def report(app: App, outcome: dict, names: dict[str, str]) -> None:
     queued, skipped = outcome["queued"], outcome["skipped"]
     total = len(queued) + len(skipped)
     app.out.note(f"Action {outcome['actionId']}: {len(queued)} of {total} queued", style="bold")
+    if queued:
+        shown = [names.get(target, target) for target in queued[:SHOWN]]
+        more = f" and {len(queued) - SHOWN} more" if len(queued) > SHOWN else ""
+        app.out.note(f"queued: {', '.join(shown)}{more}")
     if skipped:
         rows = [[names.get(s["id"], ""), s["id"], s["reason"]] for s in skipped]
         app.out.table(Table(["skipped", "id", "reason"], rows))

@@ -3,7 +3,7 @@
 import click
 
 from . import __version__
-from .commands import account, actions, activity, clouds, inventory
+from .commands import account, activity, batches, clouds, inventory
 from .context import common_options
 from .shell.command import shell
 
@@ -28,7 +28,7 @@ def cli():
     """
 
 
-for module in (account, inventory, actions, activity, clouds):
+for module in (account, inventory, batches, activity, clouds):
     for command in module.COMMANDS:
         cli.add_command(command)
 cli.add_command(shell)

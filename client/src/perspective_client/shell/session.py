@@ -11,7 +11,7 @@ from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings
 from rich.text import Text
 
-from ..commands.actions import COMMANDS as ACTION_COMMANDS
+from ..commands.batches import COMMANDS as ACTION_COMMANDS
 from ..commands.inventory import run_and_show
 from ..config import DEFAULT_PROFILE, config_dir
 from ..context import App
