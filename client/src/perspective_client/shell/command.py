@@ -3,7 +3,6 @@
 import click
 
 from ..context import App, common_options, pass_app
-from .session import Shell, require_terminal
 
 
 @click.command()
@@ -18,6 +17,10 @@ def shell(app: App):
     Example:
       perspective shell
     """
+    # Imported here: prompt_toolkit takes a tenth of a second to import, and only the shell
+    # needs it.
+    from .session import Shell, require_terminal
+
     require_terminal()
     if app.output is None:
         app.set_output("table")
