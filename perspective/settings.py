@@ -225,6 +225,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Action items and sync runs share their statuses; the runs' kinds are a filter and a body.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "apps.operations.choices.ItemStatus",
+        "SyncKindEnum": "apps.clouds.choices.SyncKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.service.api.schema.add_version",

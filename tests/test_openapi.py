@@ -21,6 +21,7 @@ OWN_ENDPOINTS = {
     ("GET", "/actions/{}"),
     ("GET", "/notifications"),
     ("POST", "/notifications/acknowledge"),
+    ("POST", "/api/clouds/{}/sync"),
 }
 
 
