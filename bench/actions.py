@@ -20,6 +20,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.environment import print_environment
+
 ROOT = Path(__file__).resolve().parents[1]
 PORT = 8765
 POLL_SECONDS = 1.0
@@ -133,6 +135,7 @@ def main(instances: int, runs: int, delay: float) -> None:
         import django
 
         django.setup()
+        print_environment()
         simulator_args = ("--servers", "0", "--projects", "1", "--regions", "RegionOne")
         with spawned_simulator(*simulator_args, "--delay", str(delay)) as simulator:
             ids = inventory(simulator.base_url, instances)

@@ -16,6 +16,7 @@ import statistics
 import time
 from datetime import timedelta
 
+from bench.environment import print_environment
 from bench.sync import use_fresh_postgres_database
 
 BENCH_DB = "perspective_metrics_bench"
@@ -44,6 +45,7 @@ def main() -> None:
     import django
 
     django.setup()
+    print_environment()
     from celery import current_app
     from django.core.management import call_command
     from django.db import connection

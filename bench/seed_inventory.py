@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.environment import load
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -32,7 +34,7 @@ def main(instances: int) -> None:
     database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     print(
         f"seed_inventory --instances {instances} on {database}: {elapsed:.1f} s "
-        f"({instances / elapsed:,.0f} instances/s, process start included)"
+        f"({instances / elapsed:,.0f} instances/s, process start included); {load()}"
     )
 
 

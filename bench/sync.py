@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 
+from bench.environment import print_environment
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perspective.settings")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("PERSPECTIVE_VAR_DIR", tempfile.mkdtemp(prefix="perspective-bench-"))
@@ -54,6 +56,7 @@ def main() -> None:
     import django
 
     django.setup()
+    print_environment()
     from django.core.management import call_command
     from django.db import connection
 

@@ -94,6 +94,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'perspective.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend on the SQLite Perspective chooses, not the one Python bundles.
+    DATABASES["default"]["ENGINE"] = "perspective.sqlite"
     # WAL and a busy timeout let the web process and a worker share the file; IMMEDIATE
     # transactions take the write lock up front instead of failing on upgrade.
     DATABASES["default"]["OPTIONS"] = {
@@ -236,6 +238,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Action items and sync runs share their statuses; the runs' kinds are a filter and a body.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "apps.operations.choices.ItemStatus",
+        "SyncKindEnum": "apps.clouds.choices.SyncKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.service.api.schema.add_version",

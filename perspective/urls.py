@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("apps.inventory.api.urls")),
     path("api/", include("apps.operations.api.listing_urls")),
     path("api/", include("apps.inventory.api.listing_urls")),
+    path("api/", include("apps.clouds.api.urls")),
 ]
 
 handler400 = "perspective.errors.handler400"

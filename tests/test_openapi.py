@@ -21,6 +21,7 @@ OWN_ENDPOINTS = {
     ("GET", "/actions/{}"),
     ("GET", "/notifications"),
     ("POST", "/notifications/acknowledge"),
+    ("POST", "/api/clouds/{}/sync"),
 }
 
 
@@ -78,10 +79,11 @@ def test_schema_lists_every_wiki_endpoint_with_its_method(schema):
     assert not missing
 
 
-def test_version_is_documented_as_plain_text(schema):
+def test_version_is_documented_as_plain_text_or_json_with_the_database(schema):
     content = schema["paths"]["/version"]["get"]["responses"]["200"]["content"]
 
-    assert set(content) == {"text/plain"}
+    assert set(content) == {"text/plain", "application/json"}
+    assert content["application/json"]["schema"]["required"] == ["version", "database"]
 
 
 def test_query_request_shape_is_what_the_view_accepts(schema, api):

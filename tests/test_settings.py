@@ -62,7 +62,7 @@ def test_a_malformed_metrics_address_stops_the_start():
 @pytest.mark.parametrize(
     ("url", "engine"),
     [
-        ("", "django.db.backends.sqlite3"),
+        ("", "perspective.sqlite"),
         ("postgres://perspective@db.example:5432/perspective", "django.db.backends.postgresql"),
     ],
 )

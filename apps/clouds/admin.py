@@ -6,11 +6,11 @@ from django.db.models import OuterRef, Subquery
 from apps.inventory.access import access_of
 from apps.inventory.admin import CloudAdmin, ReadOnlyAdminMixin
 from apps.inventory.admin_access import ProjectAccessMixin
-from apps.inventory.models import Cloud, Project
+from apps.inventory.models import Cloud
 
 from .choices import SyncKind, SyncStatus
 from .models import SyncRun
-from .services import queue_syncs
+from .services import queue_syncs, syncable
 
 
 @admin.register(SyncRun)
@@ -76,9 +76,6 @@ class CloudWithSyncAdmin(CloudAdmin):
         return access_of(request.user).may_operate
 
     def _queue(self, request, clouds, kinds):
-        # A sync reads the whole cloud: only an operator of every project of it may ask for one.
-        operable = access_of(request.user).operable_project_ids
-        if operable is not None:
-            clouds = clouds.exclude(projects__in=Project.objects.exclude(id__in=operable))
+        clouds = syncable(clouds, request.user)
         runs = [run for cloud in clouds for run in queue_syncs(cloud, kinds)]
         self.message_user(request, f"Queued {len(runs)} sync run(s).", messages.SUCCESS)

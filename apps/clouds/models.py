@@ -1,9 +1,19 @@
 """Records of inventory syncs, and the lease that keeps two syncs of a cloud from overlapping."""
 
 from django.db import models
+from django.db.models import Max
 from django.utils import timezone
 
 from .choices import SyncKind, SyncStatus
+
+
+class SyncRunQuerySet(models.QuerySet):
+    def latest_of_each_kind(self):
+        """The latest of these runs of each kind of each cloud. A run skipped because another
+        held the cloud says nothing about whether syncing works, so it does not count."""
+        runs = self.exclude(status=SyncStatus.SKIPPED).order_by()
+        latest = runs.values("cloud", "kind").annotate(latest=Max("id")).values("latest")
+        return self.filter(id__in=latest)
 
 
 class SyncRun(models.Model):
@@ -29,6 +39,8 @@ class SyncRun(models.Model):
             "beat sends it again once this is RESEND_SECONDS past."
         ),
     )
+
+    objects = SyncRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-queued_at"]

@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apps.inventory.models import Cloud
+from apps.inventory.access import access_of
+from apps.inventory.models import Cloud, Project
 
 from . import clouds_yaml
 from .models import SyncRun
@@ -15,6 +16,15 @@ def queue_syncs(cloud, kinds: list[str]) -> list[SyncRun]:
     runs = [SyncRun.objects.create(cloud=cloud, kind=kind) for kind in kinds]
     run_in_order(runs)
     return runs
+
+
+def syncable(clouds, user):
+    """The clouds of `clouds` the user may ask a sync of: a sync reads the whole cloud, so only
+    an operator of every project of it may."""
+    operable = access_of(user).operable_project_ids
+    if operable is None:
+        return clouds
+    return clouds.exclude(projects__in=Project.objects.exclude(id__in=operable))
 
 
 def import_clouds(text: str) -> list[tuple]:

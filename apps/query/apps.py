@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
@@ -10,11 +10,16 @@ class QueryConfig(AppConfig):
     verbose_name = "Query"
 
     def ready(self):
+        # Loads every database's backend now: a SQLite known to give wrong rows is refused
+        # (perspective/sqlite/library.py) when Perspective starts, not at its first query.
+        connections.all()
         connection_created.connect(_register_functions)
         # The views read the inventory's tables: out of the way while any app migrates them,
-        # and made again (with the role's grants) from the catalog afterwards.
-        pre_migrate.connect(_drop_views, sender=self)
-        post_migrate.connect(_create_views, sender=self)
+        # and made again (with the role's grants) from the catalog afterwards. Django sends
+        # these signals only for apps with models: as the inventory's, once per migrate.
+        inventory = apps.get_app_config("inventory")
+        pre_migrate.connect(_drop_views, sender=inventory)
+        post_migrate.connect(_create_views, sender=inventory)
 
 
 def _register_functions(sender, connection, **kwargs):

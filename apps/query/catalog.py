@@ -73,8 +73,27 @@ class Table:
     def view(self) -> str:
         return VIEW_PREFIX + self.name
 
+    @property
+    def stored_columns(self) -> tuple[str, ...]:
+        """The columns the views also show as stored (catalog.stored): every id, which joins
+        compare that way, and the columns that per-project access compares."""
+        names = {self.project_column, self.through and self.through.column}
+        names |= {
+            t.through.key for t in TABLES.values() if t.through and t.through.table == self.name
+        }
+        names |= {c.name for c in self.columns if c.kind is Kind.UUID}
+        return tuple(name for name in self.column_names if name in names)
+
     def column(self, name: str) -> Column:
         return self.columns[self.column_names.index(name)]
+
+
+def stored(name: str) -> str:
+    """The name of a hidden column of the views: the column `name` as stored (a UUID as the
+    database keeps it, not as text), which the foreign keys' own indexes serve, even on the
+    inner side of a LEFT JOIN (where SQLite cannot match a view's expression with the index
+    on it). User SQL cannot name it (only the catalog's columns resolve)."""
+    return f"stored_{name}"
 
 
 def _col(name, kind, source=None, indexed=False):

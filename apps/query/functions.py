@@ -27,6 +27,9 @@ class Function:
     postgres: Template
     min_args: int
     max_args: int | None  # None: any number
+    # Never fails and tells nothing but its value, whatever its arguments: may run on rows of
+    # projects the user does not see (restrict.py).
+    leakproof: bool = False
 
     def template(self, vendor: str, args: list) -> str:
         self.check_arity(len(args))
@@ -58,6 +61,16 @@ def _joined(args: list, separator: str, first: int = 0) -> str:
 
 def _math(name: str, arguments: int = 1) -> str:
     return f"{name}({', '.join(f'{{{i}}}' for i in range(arguments))})"
+
+
+def _defined(name: str, domain: str) -> str:
+    """`name`({0}) where `domain` holds of {0}, else NULL (as MySQL answers, and SQLite's own
+    math functions; PostgreSQL's raise an error)."""
+    return f"{name}(CASE WHEN {domain} THEN {{0}} END)"
+
+
+# Where LOG(B, X) is defined: a positive base other than 1, a positive X.
+_LOG_BASE = "{0} > 0 AND {0} <> 1 AND {1} > 0"
 
 
 def _as_double(sql: str) -> str:
@@ -100,7 +113,15 @@ TYPEOF_TESTS = {
 
 
 def _f(name, signature, description, sqlite, postgres=None, arity=(1, 1)):
-    return Function(name, signature, description, sqlite, postgres or sqlite, *arity)
+    leakproof = name in LEAKPROOF
+    return Function(name, signature, description, sqlite, postgres or sqlite, *arity, leakproof)
+
+
+# Functions of strings that cannot fail on any value, and constants.
+LEAKPROOF = {
+    *("CHAR_LENGTH", "CONCAT", "E", "JOIN", "LOWER", "PI", "REPLACE", "REVERSE", "TRIM"),
+    *("TYPEOF", "UPPER", "VERSION"),
+}
 
 
 FUNCTIONS: dict[str, Function] = {
@@ -120,25 +141,37 @@ FUNCTIONS: dict[str, Function] = {
         _f("E", "E()", "Returns Euler's number e.", "EXP(1)", arity=(0, 0)),
         _f("PI", "PI()", "Returns the number pi.", "PI()", arity=(0, 0)),
         _f("EXP", "EXP(X)", "Returns e raised to the power of X.", _math("EXP")),
-        _f("LN", "LN(X)", "Returns the natural logarithm of X.", _math("LN")),
-        _f("LOG10", "LOG10(X)", "Returns the base-10 logarithm of X.", _math("LOG10")),
+        _f("LN", "LN(X)", "Returns the natural logarithm of X.", _defined("LN", "{0} > 0")),
+        _f(
+            "LOG10",
+            "LOG10(X)",
+            "Returns the base-10 logarithm of X.",
+            _defined("LOG10", "{0} > 0"),
+        ),
         _f(
             "LOG",
             "LOG([B, ]X)",
             "Returns the logarithm of X to base B (natural logarithm without B).",
-            lambda args: "LOG({0}, {1})" if len(args) == 2 else "LN({0})",
             lambda args: (
-                _as_double("LOG(CAST({0} AS NUMERIC), CAST({1} AS NUMERIC))")
+                f"CASE WHEN {_LOG_BASE} THEN LOG({{0}}, {{1}}) END"
                 if len(args) == 2
-                else "LN({0})"
+                else _defined("LN", "{0} > 0")
+            ),
+            lambda args: (
+                f"CASE WHEN {_LOG_BASE} THEN "
+                + _as_double("LOG(CAST({0} AS NUMERIC), CAST({1} AS NUMERIC))")
+                + " END"
+                if len(args) == 2
+                else _defined("LN", "{0} > 0")
             ),
             arity=(1, 2),
         ),
         _f(
             "MOD",
             "MOD(N, M)",
-            "Returns the remainder of N divided by M.",
+            "Returns the remainder of N divided by M (NULL when M is 0).",
             "MOD({0}, {1})",
+            "MOD({0}, NULLIF({1}, 0))",
             arity=(2, 2),
         ),
         _f(
@@ -179,7 +212,7 @@ FUNCTIONS: dict[str, Function] = {
             _math("SIGN"),
         ),
         _f("SIN", "SIN(X)", "Returns the sine of X (radians).", _math("SIN")),
-        _f("SQRT", "SQRT(X)", "Returns the square root of X.", _math("SQRT")),
+        _f("SQRT", "SQRT(X)", "Returns the square root of X.", _defined("SQRT", "{0} >= 0")),
         _f("TAN", "TAN(X)", "Returns the tangent of X (radians).", _math("TAN")),
         _f(
             "CONV",
@@ -246,8 +279,21 @@ FUNCTIONS: dict[str, Function] = {
             lambda args: _joined(args, f" || {_text(0)} || ", first=1),
             arity=(2, None),
         ),
-        _f("LOWER", "LOWER(S)", "Returns S in lower case.", f"LOWER({_text(0)})"),
-        _f("UPPER", "UPPER(S)", "Returns S in upper case.", f"UPPER({_text(0)})"),
+        # Every letter, not only ASCII ones (SQLite's own): as PostgreSQL does.
+        _f(
+            "LOWER",
+            "LOWER(S)",
+            "Returns S in lower case.",
+            f"query_lower({_text(0)})",
+            f"LOWER({_text(0)})",
+        ),
+        _f(
+            "UPPER",
+            "UPPER(S)",
+            "Returns S in upper case.",
+            f"query_upper({_text(0)})",
+            f"UPPER({_text(0)})",
+        ),
         _f(
             "REPLACE",
             "REPLACE(S, FROM, TO)",

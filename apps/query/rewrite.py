@@ -54,6 +54,10 @@ def translate_operators(tree: exp.Expression, vendor: str) -> None:
             node.replace(exp.Paren(this=exp.NEQ(this=left, expression=right)))
         elif isinstance(node, exp.Mod):
             node.replace(_call("MOD", [node.this, node.expression], vendor))
+        elif isinstance(node, exp.IntDiv):
+            # NULL for a divisor of 0, as `/` (a safe division) and MySQL; PostgreSQL raises.
+            divisor = exp.Nullif(this=node.expression, expression=exp.Literal.number(0))
+            node.set("expression", divisor)
         elif isinstance(node, exp.Ordered):
             node.set("nulls_first", False)
         elif vendor == "sqlite":
@@ -137,6 +141,32 @@ def cap_rows(tree: exp.Expression, max_rows: int) -> None:
         tree.set("limit", exp.Limit(expression=exp.Literal.number(max_rows + 1)))
     elif wanted.is_int and wanted.to_py() > max_rows + 1:
         limit.set("expression", exp.Literal.number(max_rows + 1))
+
+
+def stored_keys(tree: exp.Expression) -> None:
+    """Equalities of two ids (joins on keys) made on the ids as stored (catalog.stored): the
+    same truth (the text form is one-to-one), and the foreign keys' indexes serve them."""
+    for scope in scopes(tree):
+        for equality in scope.find_all(exp.EQ):
+            sides = [_stored(scope, side.unnest()) for side in (equality.this, equality.expression)]
+            if all(sides):
+                equality.set("this", sides[0])
+                equality.set("expression", sides[1])
+
+
+def _stored(scope: Scope, side: exp.Expression) -> exp.Column | None:
+    """`side` as its stored column, when it is an id column of an exposed table."""
+    if not isinstance(side, exp.Column):
+        return None
+    source = scope.sources.get(side.table)
+    if not isinstance(source, exp.Table) or source.name in scope.cte_sources:
+        return None
+    entry = catalog.table(source.name)
+    if entry is None or side.name not in entry.column_names:
+        return None
+    if entry.column(side.name).kind is not catalog.Kind.UUID:
+        return None
+    return exp.column(catalog.stored(side.name), side.table)
 
 
 def rewrite_tables(tree: exp.Expression, vendor: str, restricted: bool) -> None:

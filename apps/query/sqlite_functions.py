@@ -96,7 +96,23 @@ def _pad(text, flags, width, conversion):
     return text.rjust(width)
 
 
+def _lower(value):
+    # Letter by letter, as PostgreSQL maps case: "İ" becomes "i", not "i" and a combining dot.
+    return "".join(letter.lower()[0] for letter in str(value))
+
+
+def _upper(value):
+    # Letter by letter, as PostgreSQL maps case: "ß" stays, not "SS".
+    return "".join(_one(letter.upper(), letter) for letter in str(value))
+
+
+def _one(mapped: str, letter: str) -> str:
+    return mapped if len(mapped) == 1 else letter
+
+
 SQLITE_FUNCTIONS = {
+    "query_lower": (1, _strict(_lower)),
+    "query_upper": (1, _strict(_upper)),
     "query_cbrt": (1, _strict(math.cbrt)),
     "query_truncate": (2, _strict(_truncate)),
     "query_conv": (3, _strict(_conv)),

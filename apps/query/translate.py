@@ -16,7 +16,7 @@ from . import check, meta, restrict, rewrite
 from .dialect import BACKENDS, Perspective
 from .errors import QueryError
 from .placeholders import Key, Statement
-from .resolve import resolve
+from .resolve import resolve, scopes
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,9 @@ def translate(
         return Translation(None, labels=labels, rows=tuple(rows))
     check.nodes(tree)
     tree, labels = resolve(tree)
+    if restricted:
+        restrict.mark_fences(tree, scopes(tree))
+    rewrite.stored_keys(tree)
     rewrite.translate_functions(tree, vendor)
     rewrite.translate_operators(tree, vendor)
     if vendor == "postgresql":

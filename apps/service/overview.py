@@ -8,10 +8,10 @@ the number of clouds, runs or actions.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from apps.clouds.choices import SyncKind, SyncStatus
+from apps.clouds.choices import SyncKind
 from apps.clouds.models import SyncRun
 from apps.inventory.access import access_of
 from apps.inventory.choices import InstanceState
@@ -128,11 +128,8 @@ def _add_states(summaries: dict, access) -> None:
 
 
 def _add_syncs(summaries: dict, clouds) -> None:
-    """The latest run of each kind of each cloud; a run skipped because another held the cloud
-    says nothing about whether syncing works, so it does not count."""
-    runs = SyncRun.objects.filter(cloud__in=clouds).exclude(status=SyncStatus.SKIPPED)
-    latest = runs.values("cloud", "kind").annotate(latest=Max("id")).values("latest")
-    for run in SyncRun.objects.filter(id__in=latest):
+    """The latest run of each kind of each cloud (skipped runs aside)."""
+    for run in SyncRun.objects.filter(cloud__in=clouds).latest_of_each_kind():
         summaries[run.cloud_id].syncs.append(run)
     for summary in summaries.values():
         summary.syncs.sort(key=lambda run: _KIND_ORDER.get(run.kind, len(_KIND_ORDER)))

@@ -1,6 +1,7 @@
 from contextlib import suppress
 
 import pytest
+from celery import current_app
 
 from apps.clouds.drivers.base import DriverError
 from apps.clouds.models import SyncRun
@@ -32,3 +33,12 @@ def sync(cloud):
         return recorded
 
     return run
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run at once, where they are queued."""
+    conf = current_app.conf
+    conf.update(task_always_eager=True)
+    yield
+    conf.update(task_always_eager=False)

@@ -1,5 +1,4 @@
 import pytest
-from celery import current_app
 from django.urls import reverse
 
 from apps.clouds.models import SyncRun
@@ -39,14 +38,6 @@ def test_sync_now_action_queues_runs(admin_client):
     )
 
     assert sorted(SyncRun.objects.values_list("kind", flat=True)) == ["catalog", "instances"]
-
-
-@pytest.fixture
-def eager_celery():
-    conf = current_app.conf
-    conf.update(task_always_eager=True)
-    yield
-    conf.update(task_always_eager=False)
 
 
 @pytest.mark.simulator(servers=10, projects=1)

@@ -426,3 +426,42 @@ def test_a_lookup_by_id_uses_the_index_through_the_filter(viewer_of_a, inventory
         assert "Seq Scan on inventory_instance" not in plan
     else:
         assert "query_instances_id" in plan
+
+
+def test_only_a_table_read_by_a_condition_that_could_fail_is_fenced(db):
+    sql = (
+        "select i.name, f.name from instances i join flavors f on f.id = i.flavor_id "
+        "where i.name regexp :name: and f.vcpus > 1"
+    )
+    (compiled,) = compile_sql(sql, connection.vendor, 10, True)
+
+    fenced, rest = compiled.translation.sql.split(" OFFSET 0")
+    assert '"query_instances"' in fenced and '"query_flavors"' not in fenced
+    assert "OFFSET 0" not in rest
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select i.name from instances i join flavors f on f.id = i.flavor_id "
+        "where lower(f.name) like 'm1%' and i.state in ('error', 'shutoff')",
+        "select name from instances i where exists (select 1 from instance_metadata m "
+        "where m.instance_id = i.id and m.value between 'a' and 'z') order by name limit 5",
+        "select state, count(*) from instances where name is not null group by state",
+    ],
+)
+def test_leakproof_conditions_leave_tables_to_the_planner(db, sql):
+    (compiled,) = compile_sql(sql, connection.vendor, 10, True)
+
+    assert "OFFSET 0" not in compiled.translation.sql
+    assert compiled.translation.keys.count(PROJECTS) >= 1
+
+
+def test_a_table_joined_on_the_key_it_is_seen_through_needs_no_filter_of_its_own(db):
+    sql = "select m.value from instances i join instance_metadata m on m.instance_id = i.id"
+    (compiled,) = compile_sql(sql, connection.vendor, 10, True)
+
+    assert compiled.translation.keys == (PROJECTS,)  # the instances' filter only
+    (alone,) = compile_sql("select value from instance_metadata", connection.vendor, 10, True)
+    assert alone.translation.keys == (PROJECTS,)  # through the instances' filter
+    assert "query_instances" in alone.translation.sql

@@ -83,6 +83,21 @@ CASES = [
     ("typeof(null, 'NULL')", True),
     ("typeof(1, 'NULL')", False),
     ("VeRsIoN()", settings.VERSION),
+    # Outside a function's domain, NULL on both databases (as MySQL), never an error.
+    ("ln(0)", None),
+    ("ln(-1)", None),
+    ("log10(0)", None),
+    ("log(0)", None),
+    ("log(1, 8)", None),
+    ("log(2, 0)", None),
+    ("sqrt(-4)", None),
+    ("mod(5, 0)", None),
+    ("5 % 0", None),
+    ("5 div 0", None),
+    ("1.5 / 0", None),
+    # Every letter changes case, on both databases, one letter at a time.
+    ("lower('ÆRØ ÉÇŁЖΩ İ')", "ærø éçłжω i"),
+    ("upper('ærø straße éçłжω')", "ÆRØ STRAßE ÉÇŁЖΩ"),
 ]
 
 

@@ -61,12 +61,25 @@ VERSION = {
     "get": {
         "operationId": "version_retrieve",
         "summary": "The version of Perspective",
-        "description": "As plain text, not JSON. Needs no credentials.",
+        "description": "As plain text; with `Accept: application/json`, JSON that also names "
+        "the database and its release. Needs no credentials.",
         "tags": ["version"],
         "responses": {
             "200": {
                 "description": "",
-                "content": {"text/plain": {"schema": {"type": "string", "example": "0.1.0"}}},
+                "content": {
+                    "text/plain": {"schema": {"type": "string", "example": "0.1.0"}},
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "version": {"type": "string", "example": "0.1.0"},
+                                "database": {"type": "string", "example": "SQLite 3.51.1"},
+                            },
+                            "required": ["version", "database"],
+                        }
+                    },
+                },
             }
         },
     }
@@ -74,7 +87,7 @@ VERSION = {
 
 
 def add_version(result, generator, request, public):
-    """A postprocessing hook: /version is a plain Django view (text/plain, no content
-    negotiation, no authentication), which drf-spectacular does not see."""
+    """A postprocessing hook: /version is a plain Django view (text/plain unless JSON is asked
+    for, no authentication), which drf-spectacular does not see."""
     result["paths"] = dict(sorted({**result["paths"], "/version": VERSION}.items()))
     return result

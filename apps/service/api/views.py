@@ -1,6 +1,7 @@
 """The service API: /ping and /live for load balancers and monitoring, /version, /operations."""
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
@@ -39,11 +40,20 @@ def _health(failed: dict) -> Response:
 
 
 def version(request):
-    """Plain text, as the original answered; a plain Django view (no auth, no DRF headers)."""
+    """Plain text, as the original answered; a plain Django view (no auth, no DRF headers).
+    Asked for JSON (`Accept: application/json`), also the database it runs on."""
     if request.method not in ("GET", "HEAD"):
         message = f'Method "{request.method}" not allowed.'
         return JsonResponse({"message": message}, status=405, headers={"Allow": "GET, HEAD"})
+    if request.get_preferred_type(["text/plain", "application/json"]) == "application/json":
+        return JsonResponse({"version": settings.VERSION, "database": database_version()})
     return HttpResponse(settings.VERSION, content_type="text/plain; charset=utf-8")
+
+
+def database_version() -> str:
+    """The database and its release, as "SQLite 3.51.1" or "PostgreSQL 15.20"."""
+    release = ".".join(str(part) for part in connection.get_database_version())
+    return f"{connection.display_name} {release}"
 
 
 @schema.operations

@@ -1,0 +1,30 @@
+"""POST /api/clouds/{name}/sync: a sync now, for an operator of the whole cloud."""
+
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.inventory.access import access_of
+from apps.inventory.models import Cloud
+
+from .. import services
+from . import schema
+from .serializers import SyncRunSerializer, SyncSerializer
+
+
+class SyncView(APIView):
+    throttle_scope = "actions"
+
+    @schema.sync
+    def post(self, request, name):
+        clouds = access_of(request.user).visible(Cloud.objects.only("id", "name"), "projects")
+        cloud = clouds.filter(name=name).first()
+        if cloud is None:
+            raise NotFound(f"Cloud {name} does not exist")
+        if not services.syncable(clouds.filter(pk=cloud.pk), request.user).exists():
+            raise PermissionDenied(f"Only an operator of every project of cloud {name} may sync it")
+        body = SyncSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        runs = services.queue_syncs(cloud, body.validated_data["kinds"])
+        return Response(SyncRunSerializer(runs, many=True).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,29 @@
+"""What a benchmark ran on, printed with its figures: the versions of what was measured and the
+machine's load (the machine may be shared; a figure means little without it)."""
+
+import os
+import platform
+
+
+def versions() -> str:
+    """Perspective, Python, Django and the database in use (Django must be set up)."""
+    import django
+    from django.conf import settings
+    from django.db import connection
+
+    from apps.service.api.views import database_version
+
+    return (
+        f"Perspective {settings.VERSION}, Python {platform.python_version()}, "
+        f"Django {django.get_version()}, {database_version()}"
+        + (f" ({connection.Database.__name__})" if connection.vendor == "sqlite" else "")
+    )
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min) on {os.cpu_count()} cores"
+
+
+def print_environment() -> None:
+    print(f"{versions()}; {load()}")
