@@ -14,4 +14,4 @@ def assert_done_once(stack, action_id: str) -> str:
     servers = [item.instance.real_id for item in items]
     assert {server: accepted[server] for server in servers} == dict.fromkeys(servers, 1)
     calls = len(stack.action_calls())
-    return f"{calls / len(servers):.2f} calls per item, 1 accepted"
+    return f"{len(servers)} items, {calls / len(servers):.2f} calls per item, 1 accepted each"
