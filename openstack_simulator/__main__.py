@@ -10,6 +10,7 @@ from openstack_simulator.clouds_yaml import CLOUD_NAME, write_clouds_yaml
 from openstack_simulator.faults import DOWN_MODES, SERVICES
 from openstack_simulator.options import DEFAULT_REGIONS, Options
 from openstack_simulator.server import Simulator
+from openstack_simulator.state import CELLS
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -39,6 +40,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     add("--down", action="append", default=[], choices=SERVICES, help="fault: a service down")
     add("--down-mode", choices=DOWN_MODES, default="503", help="fault: how a down service fails")
     add("--token-ttl", type=float, help="fault: tokens fail after this many seconds")
+    add("--cell-down", action="append", default=[], choices=CELLS, help="fault: a Nova cell down")
     add("--verbose", action="store_true", help="print each request")
     return parser.parse_args(argv)
 
@@ -52,6 +54,7 @@ def options_from(args: argparse.Namespace) -> Options:
         "down": args.down,
         "down_mode": args.down_mode,
         "token_ttl": args.token_ttl,
+        "cells_down": args.cell_down,
     }
     return Options(
         servers=args.servers,

@@ -161,7 +161,7 @@ def complete_tasks(request: Request) -> Response:
 
 def _view(request: Request, region: Region, server: Server) -> dict[str, Any]:
     url = f"{request.host_url}/{region.name}/compute"
-    return {"region": region.name, **server_view(server, url, MAX_VERSION)}
+    return {"region": region.name, "cell": server.cell, **server_view(server, url, MAX_VERSION)}
 
 
 def _locate(request: Request, server_id: str) -> tuple[Region, Server]:
@@ -170,6 +170,18 @@ def _locate(request: Request, server_id: str) -> tuple[Region, Server]:
         if server is not None:
             return region, server
     raise ApiError(404, f"Instance {server_id} could not be found.")
+
+
+@router.route("GET", "/_sim/servers")
+def list_servers(request: Request) -> Response:
+    """Every live server of every region, as Nova would show it, with its region and cell:
+    what a test compares an inventory with."""
+    views = [
+        _view(request, region, server)
+        for region in request.cloud.regions.values()
+        for server in region.live_servers()
+    ]
+    return json_response({"servers": views})
 
 
 @router.route("POST", "/_sim/servers")

@@ -51,7 +51,8 @@ class SimulatorControl:
 
     def set_faults(self, **settings: Any) -> dict[str, Any]:
         """Change some fault settings: latency, error_rate, error_status, error_count,
-        error_after, retry_after, services, down, down_mode, token_ttl."""
+        error_after, retry_after, services, down, down_mode, token_ttl, cells_down (Nova
+        cells, "cell1" or "cell2", whose servers are listed as partial records)."""
         return self._call("POST", "faults", settings)
 
     def clear_faults(self) -> dict[str, Any]:
@@ -74,6 +75,10 @@ class SimulatorControl:
     def complete_tasks(self) -> int:
         """Finish every action in progress now; returns the number of steps applied."""
         return self._call("POST", "tasks/complete", {})["completed_steps"]
+
+    def servers(self) -> list[dict[str, Any]]:
+        """Every live server of every region, as Nova shows it, with its region and cell."""
+        return self._call("GET", "servers")["servers"]
 
     def create_servers(self, count: int = 1, **fields: Any) -> list[dict[str, Any]]:
         """Add ACTIVE servers behind the client's back. Fields: region, project_id, name,

@@ -1,9 +1,12 @@
-"""Injected faults: latency, errors, services that are down, tokens that expire early."""
+"""Injected faults: latency, errors, services that are down, tokens that expire early, Nova cells
+that are down."""
 
 import random
 import threading
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+from openstack_simulator.state import CELLS
 
 SERVICES = ("identity", "compute", "image", "network")
 DOWN_MODES = ("503", "close")
@@ -21,6 +24,7 @@ class FaultSettings:
     down: list[str] = field(default_factory=list)  # services answering 503 or closing
     down_mode: str = "503"
     token_ttl: float | None = None  # tokens fail after this many seconds, despite expires_at
+    cells_down: list[str] = field(default_factory=list)  # Nova cells that cannot be reached
 
 
 @dataclass
@@ -53,6 +57,9 @@ class Faults:
 
     def token_ttl(self) -> float | None:
         return self.settings.token_ttl
+
+    def cells_down(self) -> frozenset[str]:
+        return frozenset(self.settings.cells_down)
 
     def decide(self, service: str) -> Decision:
         with self._lock:
@@ -96,6 +103,7 @@ def _validated(changes: dict[str, Any]) -> dict[str, Any]:
         "down": lambda v: set(v) <= set(SERVICES),
         "down_mode": lambda v: str(v) in DOWN_MODES,
         "token_ttl": lambda v: v is None or float(v) >= 0,
+        "cells_down": lambda v: set(v) <= set(CELLS),
     }
     for name, value in changes.items():
         try:
@@ -112,7 +120,7 @@ def _coerced(changes: dict[str, Any]) -> dict[str, Any]:
     kinds["error_after"] = int
     kinds |= {"retry_after": int, "down_mode": str}
     result = {name: kinds.get(name, lambda v: v)(value) for name, value in changes.items()}
-    for name in ("services", "down"):
+    for name in ("services", "down", "cells_down"):
         if result.get(name) is not None:
             result[name] = list(result[name])
     if result.get("token_ttl") is not None:

@@ -11,8 +11,10 @@ from openstack_simulator.generate import new_mac, new_uuid
 from openstack_simulator.nova_common import (
     MAX_VERSION,
     MIN_VERSION,
+    PARTIAL_RECORDS,
     find_flavor,
     find_server,
+    in_down_cell,
     negotiate,
     ref_id,
     version_headers,
@@ -23,6 +25,8 @@ from openstack_simulator.nova_views import (
     next_links,
     server_brief,
     server_json,
+    server_partial,
+    server_partial_show,
 )
 from openstack_simulator.state import Network, Region, Server, Zone, port_addresses
 from openstack_simulator.timefmt import parse
@@ -112,15 +116,26 @@ def version(request: Request) -> Response:
 @router.route("GET", "/v2.1/servers/detail")
 def list_servers_detail(request: Request) -> Response:
     page, more = _servers_page(request)
-    body = b'{"servers":[' + b",".join(server_json(s, request) for s in page) + b"]"
+    body = b'{"servers":[' + b",".join(_detail_json(s, request) for s in page) + b"]"
     return Response(200, body + _links_json(request, "servers/detail", page, more) + b"}")
 
 
 @router.route("GET", "/v2.1/servers")
 def list_servers(request: Request) -> Response:
     page, more = _servers_page(request)
-    body = dumps({"servers": [server_brief(s, request.service_url) for s in page]})[:-1]
+    url = request.service_url
+    views = [
+        server_partial(s, url, detail=False) if in_down_cell(request, s) else server_brief(s, url)
+        for s in page
+    ]
+    body = dumps({"servers": views})[:-1]
     return Response(200, body + _links_json(request, "servers", page, more) + b"}")
+
+
+def _detail_json(server: Server, request: Request) -> bytes:
+    if in_down_cell(request, server):
+        return dumps(server_partial(server, request.service_url, detail=True))
+    return server_json(server, request)
 
 
 def _servers_page(request: Request) -> tuple[list[Server], bool]:
@@ -129,7 +144,7 @@ def _servers_page(request: Request) -> tuple[list[Server], bool]:
     limit = min(request.int_arg("limit", max_limit) or 0, max_limit)
     marker = request.arg("marker")
     since = _time_arg(request, "changes-since")
-    keep = _server_filter(request, since)
+    keep = _reachable(request, _server_filter(request, since))
     try:
         page = region_of(request).newest_first(keep, marker, limit, since)
     except KeyError:
@@ -144,6 +159,20 @@ def _links_json(request: Request, path: str, page: list[Server], more: bool) -> 
 
 
 Check = Callable[[Server], bool]
+
+
+def _reachable(request: Request, keep: Check) -> Check:
+    """Nova lists the servers of a down cell as partial records only when it is asked from
+    microversion 2.69 for a listing with no paging, sorting or filter (but all_tenants): it
+    cannot tell whether they would match. Otherwise it leaves them out, as Nova does by
+    default (list_records_by_skipping_down_cells)."""
+    down = request.cloud.faults.cells_down()
+    if not down:
+        return keep
+    plain = not set(request.query) - {"all_tenants"}
+    if request.microversion >= PARTIAL_RECORDS and plain:
+        return keep
+    return lambda server: server.cell not in down and keep(server)
 
 
 def _server_filter(request: Request, since: float | None) -> Check:
@@ -216,7 +245,11 @@ def _field_checks(request: Request) -> list[Check]:
 
 @router.route("GET", "/v2.1/servers/{server_id}")
 def show_server(request: Request, server_id: str) -> Response:
-    server = find_server(request, server_id)
+    partial = request.microversion >= PARTIAL_RECORDS
+    server = find_server(request, server_id, reachable=not partial)
+    if in_down_cell(request, server):
+        view = server_partial_show(server, request.service_url, request.microversion)
+        return json_response({"server": view})
     return Response(200, b'{"server":' + server_json(server, request) + b"}")
 
 

@@ -55,11 +55,23 @@ def version_headers(version: tuple[int, int]) -> dict[str, str]:
     }
 
 
-def find_server(request: Request, server_id: str) -> Server:
+# From this microversion Nova lists the servers of a cell it cannot reach as partial records.
+PARTIAL_RECORDS = (2, 69)
+
+
+def find_server(request: Request, server_id: str, *, reachable: bool = True) -> Server:
+    """The live server; with `reachable`, 503 when its cell is down (nothing can be done to
+    it then)."""
     server = region_of(request).live_server(server_id)
     if server is None:
         raise ApiError(404, f"Instance {server_id} could not be found.")
+    if reachable and in_down_cell(request, server):
+        raise ApiError(503, f"The cell of instance {server_id} cannot be reached.")
     return server
+
+
+def in_down_cell(request: Request, server: Server) -> bool:
+    return server.cell in request.cloud.faults.cells_down()
 
 
 def ref_id(ref: object) -> str:

@@ -43,6 +43,30 @@ def server_brief(server: Server, url: str) -> dict[str, Any]:
     return {"id": server.id, "name": server.name, "links": links(url, "servers", server.id)}
 
 
+def server_partial(server: Server, url: str, *, detail: bool) -> dict[str, Any]:
+    """What a listing says of a server in a cell that is down (from 2.69): its id, status
+    UNKNOWN and links, and in detail also its project and creation time. Nothing else."""
+    view: dict[str, Any] = {"id": server.id, "status": "UNKNOWN"}
+    if detail:
+        view |= {"tenant_id": server.project_id, "created": iso(server.created)}
+    return {**view, "links": links(url, "servers", server.id)}
+
+
+def server_partial_show(server: Server, url: str, version: Version) -> dict[str, Any]:
+    """What showing a server in a cell that is down says (from 2.69): a little more, kept in
+    Nova's API database."""
+    view = server_partial(server, url, detail=True) | {
+        "user_id": server.user_id,
+        "image": _image_ref(server, url),
+        "flavor": flavor_ref(server.flavor, url, version),
+        "OS-EXT-AZ:availability_zone": server.availability_zone,
+        "OS-EXT-STS:power_state": 0,
+    }
+    if version >= (2, 71):
+        view["server_groups"] = []
+    return view
+
+
 def server_view(server: Server, url: str, version: Version) -> dict[str, Any]:
     status = status_of(server)
     view: dict[str, Any] = {

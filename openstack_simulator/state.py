@@ -111,6 +111,10 @@ class ResizeSource:
     host: str
 
 
+# Nova's cells: servers are spread over them by creation order, and a cell can be down.
+CELLS = ("cell1", "cell2")
+
+
 @dataclass(eq=False, slots=True)
 class Server:
     id: str
@@ -150,6 +154,10 @@ class Server:
     cache: bytes | None = None
     # The change log of its region, which it joins on each change.
     changes: "ChangeLog | None" = None
+
+    @property
+    def cell(self) -> str:
+        return CELLS[self.seq % len(CELLS)]
 
     def changed(self, now: float) -> None:
         self.updated = now

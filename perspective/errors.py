@@ -1,8 +1,17 @@
-"""Every error a client sees is JSON with a `message`: DRF exceptions, unknown URLs, crashes."""
+"""Every error a client sees is JSON with a `message`: DRF exceptions, unknown URLs, crashes,
+and a database or broker that does not answer (503 with Retry-After, never a traceback)."""
 
+import logging
+import sys
+
+from django.db import InterfaceError
+from django.db import OperationalError as DatabaseUnavailable
 from django.http import JsonResponse
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from apps.service.health import OUTAGE_RETRY_AFTER
 
 
 # For the OpenAPI schema (perspective/schema.py); the handlers below build the bodies themselves.
@@ -41,7 +50,42 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
-    return JsonResponse({"message": "Internal server error"}, status=500)
+    return outage_response(sys.exc_info()[1]) or JsonResponse(
+        {"message": "Internal server error"}, status=500
+    )
+
+
+log = logging.getLogger(__name__)
+
+
+def outage_response(exc: BaseException | None) -> JsonResponse | None:
+    """503 naming the part that does not answer (not where it is), or None for other errors."""
+    if isinstance(exc, DatabaseUnavailable | InterfaceError):
+        part = "database"
+    elif isinstance(exc, BrokerUnavailable):
+        part = "message broker"
+    else:
+        return None
+    log.warning("The %s does not answer: %s", part, exc)
+    return JsonResponse(
+        {"message": f"The {part} is unavailable; try again shortly"},
+        status=503,
+        headers={"Retry-After": str(OUTAGE_RETRY_AFTER)},
+    )
+
+
+class OutageMiddleware:
+    """Answers 503 instead of 500 (or DEBUG's traceback page) when a view finds the database or
+    the broker down. Errors outside views reach handler500, which does the same."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        return outage_response(exception)
 
 
 def handler400(request, exception=None):

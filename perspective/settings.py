@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before whitenoise's: its runserver, which starts without a database, wraps theirs.
+    "apps.service",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -49,7 +51,6 @@ INSTALLED_APPS = [
     "apps.clouds",
     "apps.operations",
     "apps.query",
-    "apps.service",
 ]
 
 MIDDLEWARE = [
@@ -59,13 +60,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Answers /ping whatever the Host: load balancers check instances by their address.
+    # Answers /ping and /live whatever the Host: load balancers check instances by address.
     "apps.service.middleware.PingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees a view's exceptions first: a database or broker outage is a 503.
+    "perspective.errors.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "perspective.urls"
@@ -152,11 +155,20 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A message a dead worker held comes back after this long (kombu's default is an hour); it
-    # must stay above the longest retry countdown, a few minutes at most.
+    # must stay above the longest countdown (RETRY_AFTER_MAX_SECONDS, ACTIONS_ATTEMPT_SECONDS).
+    # Each worker looks for such messages every 10 s (kombu's default: every 100 s).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
     }
+    # kombu's, with a worker that survives Redis going away (perspective/broker.py).
+    CELERY_BROKER_TRANSPORT = "perspective.broker:Transport"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker rides out a broker outage of any length (Celery gives up after 100 tries otherwise),
+# and lets the tasks it runs finish meanwhile: they are safe to deliver again.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=4.0)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -208,8 +220,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Inventory, read-only SQL and batch actions for OpenStack clouds, on the paths and JSON "
         "shapes of the original service's API wiki.\n\n"
-        "**Authentication.** Every endpoint but `/ping` and `/version` needs credentials: a "
-        "token in the header `Authorization: Token <key>`, or the session of a user logged in "
+        "**Authentication.** Every endpoint but `/ping`, `/live` and `/version` needs "
+        "credentials: a token in the header `Authorization: Token <key>`, or the session of a "
+        "user logged in "
         "to the admin (sending the CSRF token on writes). Access is per project: viewers may "
         "use the GET endpoints and `/query`, operators also the batch actions.\n\n"
         '**Errors** are JSON `{"message": "..."}`: 400 a body that is not JSON or not of the '
@@ -242,7 +255,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Production hardening; every one is on unless DEBUG is on, and each can be set explicitly.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers and Prometheus call these over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^ping$", r"^metrics$"]
+SECURE_REDIRECT_EXEMPT = [r"^ping$", r"^live$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -303,7 +316,18 @@ ACTIONS_MAX_IN_FLIGHT = env.int("ACTIONS_MAX_IN_FLIGHT", default=8)
 ACTIONS_POLL_SECONDS = env.float("ACTIONS_POLL_SECONDS", default=5.0)
 ACTIONS_FOLLOW_SECONDS = env.int("ACTIONS_FOLLOW_SECONDS", default=1800)
 ACTIONS_CONFIRM_RESIZE = env.bool("ACTIONS_CONFIRM_RESIZE", default=True)
-CELERY_BEAT_SCHEDULE["sweep-actions"] = {"task": "apps.operations.tasks.sweep", "schedule": 60.0}
+# A cloud's Retry-After (on 429 and 503) is honoured by actions and syncs, up to this many seconds.
+RETRY_AFTER_MAX_SECONDS = env.float("RETRY_AFTER_MAX_SECONDS", default=120.0)
+# The database, not the broker, knows what is left to do: a batch item or a sync run that no
+# message has answered for in RESEND_SECONDS is sent again (the broker lost it, or its worker
+# died). A try of an item that started ACTIONS_ATTEMPT_SECONDS ago and never ended is taken to be
+# cut short; it must exceed the longest try (a login and a call, each request at most 60 s).
+RESEND_SECONDS = env.float("RESEND_SECONDS", default=45.0)
+ACTIONS_ATTEMPT_SECONDS = env.float("ACTIONS_ATTEMPT_SECONDS", default=300.0)
+CELERY_BEAT_SCHEDULE["sweep-actions"] = {
+    "task": "apps.operations.tasks.sweep",
+    "schedule": min(60.0, max(1.0, RESEND_SECONDS / 2)),
+}
 
 # GET /metrics (Prometheus): only from these addresses or networks, and, when METRICS_TOKEN is
 # set, only with `Authorization: Bearer <METRICS_TOKEN>`; a request relayed by a proxy needs the

@@ -2,6 +2,7 @@ import io
 import logging
 
 import pytest
+from celery import current_app
 from rest_framework.test import APIClient
 
 pytest_plugins = ["openstack_simulator.pytest_plugin"]
@@ -28,3 +29,15 @@ def log_output():
     previous = handler.setStream(output)
     yield output
     handler.setStream(previous)
+
+
+@pytest.fixture
+def broker_down():
+    """The broker is a real Redis URL on a port where nothing listens."""
+    conf = current_app.conf
+    names = ("broker_url", "broker_write_url", "broker_connection_timeout")
+    saved = {name: conf[name] for name in names}
+    unreachable = "redis://127.0.0.1:9/0"
+    conf.update(broker_url=unreachable, broker_write_url=unreachable, broker_connection_timeout=0.5)
+    yield
+    conf.update(saved)

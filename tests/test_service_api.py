@@ -2,7 +2,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from celery import current_app
 
 from apps.clouds import drivers
 from apps.clouds.choices import Operation
@@ -26,19 +25,7 @@ def test_ping_answers_a_load_balancer_that_sends_its_own_host(anonymous):
     assert elsewhere.status_code == 400
 
 
-@pytest.fixture
-def unreachable_broker():
-    """A real broker URL on a port where nothing listens."""
-    conf = current_app.conf
-    names = ("broker_url", "broker_write_url", "broker_connection_timeout")
-    saved = {name: conf[name] for name in names}
-    unreachable = "redis://127.0.0.1:9/0"
-    conf.update(broker_url=unreachable, broker_write_url=unreachable, broker_connection_timeout=0.5)
-    yield
-    conf.update(saved)
-
-
-@pytest.mark.usefixtures("unreachable_broker")
+@pytest.mark.usefixtures("broker_down")
 def test_ping_is_503_naming_the_broker_when_it_does_not_answer(api):
     response = api.get("/ping")
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Max
+from django.utils import timezone
 
 from .choices import SyncKind, SyncStatus
 
@@ -31,13 +32,26 @@ class SyncRun(models.Model):
     deleted = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    due_at = models.DateTimeField(
+        default=timezone.now,
+        help_text=(
+            "Until when a message in the broker answers for it (its retry's countdown, say): "
+            "beat sends it again once this is RESEND_SECONDS past."
+        ),
+    )
 
     objects = SyncRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-queued_at"]
         indexes = [
-            models.Index(fields=["cloud", "kind", "-queued_at"], name="clouds_syncrun_latest")
+            models.Index(fields=["cloud", "kind", "-queued_at"], name="clouds_syncrun_latest"),
+            # The unfinished runs beat looks at for lost ones; finished ones are most of the table.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="clouds_syncrun_unfinished",
+            ),
         ]
 
     def __str__(self):

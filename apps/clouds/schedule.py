@@ -1,17 +1,20 @@
-"""Which syncs are due: per cloud and kind, by the cloud's intervals, backing off while failing."""
+"""Which syncs are due: per cloud and kind, by the cloud's intervals, backing off while failing;
+and which unfinished runs were lost with their message or their worker."""
 
 from datetime import timedelta
+from itertools import groupby
 
+from django.conf import settings
 from django.utils import timezone
 
 from apps.inventory.models import Cloud
 
 from .choices import SyncKind, SyncStatus
-from .models import SyncRun
+from .models import CloudLock, SyncRun
+from .retry import SYNC_MAX_ATTEMPTS
 
-# A run queued or running for longer than this was lost (its worker died): it is failed.
-LOST_AFTER = timedelta(hours=1)
 MAX_BACKOFF = 32
+UNFINISHED = (SyncStatus.QUEUED, SyncStatus.RUNNING)
 RECENT = 6
 
 
@@ -41,12 +44,41 @@ def _is_due(cloud, kind, interval, now) -> bool:
     if not recent:
         return True
     latest = recent[0]
-    if latest.status in (SyncStatus.QUEUED, SyncStatus.RUNNING):
-        if now - latest.queued_at < LOST_AFTER:
-            return False
-        latest.status, latest.error, latest.finished_at = SyncStatus.FAILED, "Lost", now
-        latest.save(update_fields=["status", "error", "finished_at"])
+    if latest.status in UNFINISHED:
+        return False  # under way, or lost and sent again (lost_runs)
     return now - latest.queued_at >= interval * backoff(recent)
+
+
+def lost_runs(now=None) -> list[list[SyncRun]]:
+    """The unfinished runs of each cloud that no message answers for any more, queued again,
+    in the order they were asked for: a cloud whose lease nobody holds, with queued runs that
+    were due RESEND_SECONDS ago (the broker lost their message, or it was never handed over),
+    or a running one (its worker died). A run that has been started SYNC_MAX_ATTEMPTS times
+    is failed instead."""
+    now = now or timezone.now()
+    held = CloudLock.objects.exclude(holder="").filter(expires_at__gte=now)
+    unfinished = (
+        SyncRun.objects.filter(status__in=UNFINISHED)
+        .exclude(cloud__in=held.values("cloud"))
+        .order_by("cloud_id", "id")
+    )
+    overdue = now - timedelta(seconds=settings.RESEND_SECONDS)
+    lost = []
+    for _, group in groupby(unfinished, key=lambda run: run.cloud_id):
+        runs = list(group)
+        if any(run.status == SyncStatus.RUNNING or run.due_at < overdue for run in runs):
+            lost.append([run for run in runs if _queue_again(run, now)])
+    return [runs for runs in lost if runs]
+
+
+def _queue_again(run: SyncRun, now) -> bool:
+    if run.status == SyncStatus.RUNNING and run.attempts >= SYNC_MAX_ATTEMPTS:
+        run.status, run.finished_at = SyncStatus.FAILED, now
+        run.error = "Lost: its worker stopped while it ran"
+        run.save(update_fields=["status", "finished_at", "error"])
+        return False
+    updated = SyncRun.objects.filter(pk=run.pk, status__in=UNFINISHED)
+    return bool(updated.update(status=SyncStatus.QUEUED, due_at=now))
 
 
 def backoff(recent: list[SyncRun]) -> int:

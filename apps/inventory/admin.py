@@ -157,13 +157,40 @@ class InstanceMetadataInline(MetadataInline):
     model = InstanceMetadata
 
 
+class ReachableFilter(admin.SimpleListFilter):
+    title = "reachable"
+    parameter_name = "reachable"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No: its Nova cell is down")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(unreachable_since__isnull=self.value() == "yes")
+        return queryset
+
+
 @admin.register(Instance)
 class InstanceAdmin(InventoryAdmin):
-    list_display = ("name", "state", "project", "flavor", "image", "real_id", "last_updated")
-    list_filter = ("state", "cloud", "project", "is_locked")
+    list_display = (
+        "name",
+        "state",
+        "reachable",
+        "project",
+        "flavor",
+        "image",
+        "real_id",
+        "last_updated",
+    )
+    list_filter = ("state", ReachableFilter, "cloud", "project", "is_locked")
     list_select_related = ("project", "flavor", "image")
     raw_id_fields = ("flavor", "image", "keypair")
     inlines = (InstanceMetadataInline,)
+
+    @admin.display(boolean=True, ordering="unreachable_since")
+    def reachable(self, instance) -> bool:
+        """False while the cloud cannot reach it: the other fields are what it last said."""
+        return instance.unreachable_since is None
 
 
 class ImageMetadataInline(MetadataInline):

@@ -1,29 +1,33 @@
 """Carrying out one item: claim it, call the cloud while holding one of its call slots, and
 record the answer. A message carries the number of attempts made before it, so a message
-delivered again (acks are late) finds its item done, or resumes the attempt it interrupted
-without calling the cloud twice."""
+delivered again (acks are late, the sweep re-sends what seems lost) finds its item done, leaves
+alone a try another worker is still making, or resumes a try whose worker died without calling
+the cloud twice."""
 
 import enum
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
 from apps.clouds.choices import Operation
-from apps.clouds.drivers.base import TRANSIENT_ERRORS, DriverError, NotFound, RateLimited
+from apps.clouds.drivers.base import TRANSIENT_ERRORS, DriverError, NotFound
+from apps.clouds.retry import retry_delay
 
 from . import calls, outcomes
 from .choices import FINISHED, ItemStatus
 from .connections import driver_for
 from .models import ActionItem
 from .pacing import CallSlots
+from .rules import UNREACHABLE
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 RETRY_BASE_SECONDS = 1.0
-MAX_RETRY_SECONDS = 120.0
 
 
 class Next(enum.Enum):
@@ -31,6 +35,7 @@ class Next(enum.Enum):
     FOLLOW = "follow"  # accepted: the project's follower takes it from here
     RETRY = "retry"  # a transient error: again after `countdown`
     WAIT = "wait"  # every call slot of the cloud is taken: again soon, no attempt spent
+    LATER = "later"  # another try may be under way: again after `countdown`, when it lapses
 
 
 @dataclass
@@ -56,13 +61,23 @@ def carry_out(item: ActionItem | None, attempts_before: int, slots: CallSlots) -
     interrupted = item.status == ItemStatus.RUNNING
     if item.attempts != attempts_before + interrupted:
         return Result(Next.NOTHING)  # a stale message: another one carries this item on
-    if _target_gone(item):
+    if interrupted and item.due_at and item.due_at > timezone.now():
+        # A message delivered twice, or one whose worker (or pool process) died: either way
+        # the try it interrupted answers for the item until then.
+        wait = (item.due_at - timezone.now()).total_seconds()
+        return Result(Next.LATER, attempts=attempts_before, countdown=wait)
+    if _target_gone(item) or _target_unreachable(item):
         return Result(Next.NOTHING)
     if not slots.hold(item.cloud_id):
         return Result(Next.WAIT)
-    if not interrupted and not _claim(item):
+    if not (_take_over(item) if interrupted else _claim(item)):
         return Result(Next.NOTHING)
     return _attempt(item, interrupted)
+
+
+def attempt_deadline():
+    """Until when a try starting now answers for its item."""
+    return timezone.now() + timedelta(seconds=settings.ACTIONS_ATTEMPT_SECONDS)
 
 
 def _target_gone(item: ActionItem) -> bool:
@@ -80,13 +95,33 @@ def _target_gone(item: ActionItem) -> bool:
     return True
 
 
+def _target_unreachable(item: ActionItem) -> bool:
+    """Fails an item whose instance became unreachable since it was asked for (a sync found
+    its Nova cell down): no call is made on what may be stale."""
+    if item.instance is None or item.instance.unreachable_since is None:
+        return False
+    outcomes.fail(item, UNREACHABLE, refused=True)
+    return True
+
+
 def _claim(item: ActionItem) -> bool:
-    now = timezone.now()
+    now, due = timezone.now(), attempt_deadline()
     claimed = ActionItem.objects.filter(
         pk=item.pk, status=ItemStatus.QUEUED, attempts=item.attempts
-    ).update(status=ItemStatus.RUNNING, attempts=F("attempts") + 1, started_at=now)
+    ).update(status=ItemStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, due_at=due)
     item.status, item.attempts, item.started_at = ItemStatus.RUNNING, item.attempts + 1, now
+    item.due_at = due
     return bool(claimed)
+
+
+def _take_over(item: ActionItem) -> bool:
+    """Resumes the try of a worker that died, unless another message just did."""
+    due = attempt_deadline()
+    taken = ActionItem.objects.filter(
+        pk=item.pk, status=ItemStatus.RUNNING, attempts=item.attempts, due_at=item.due_at
+    ).update(due_at=due)
+    item.due_at = due
+    return bool(taken)
 
 
 def _attempt(item: ActionItem, interrupted: bool) -> Result:
@@ -104,7 +139,11 @@ def _attempt(item: ActionItem, interrupted: bool) -> Result:
         outcomes.fail(item, str(exc), refused=True)
         return Result(Next.NOTHING)
     if calls.record_accepted(item, new_id):
-        ActionItem.objects.filter(pk=item.pk).update(accepted_at=timezone.now(), reason="")
+        # A call made by the interrupted try was made after it started: followed from then.
+        accepted_at = item.started_at if made else timezone.now()
+        ActionItem.objects.filter(pk=item.pk).update(
+            accepted_at=accepted_at, reason="", due_at=None
+        )
         return Result(Next.FOLLOW, item.project_id)
     outcomes.succeed(item)
     return Result(Next.NOTHING)
@@ -124,9 +163,10 @@ def _retry(item: ActionItem, exc: DriverError) -> Result:
         outcomes.fail(item, f"Gave up after {item.attempts} tries: {exc}", refused=True)
         return Result(Next.NOTHING)
     log.info("%s: try %d failed, will retry: %s", item, item.attempts, exc)
+    countdown = retry_delay(exc, RETRY_BASE_SECONDS * 2 ** (item.attempts - 1))
     ActionItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(
-        status=ItemStatus.QUEUED, reason=f"Try {item.attempts} failed: {exc}"
+        status=ItemStatus.QUEUED,
+        reason=f"Try {item.attempts} failed: {exc}",
+        due_at=timezone.now() + timedelta(seconds=countdown),
     )
-    retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
-    countdown = retry_after or RETRY_BASE_SECONDS * 2 ** (item.attempts - 1)
-    return Result(Next.RETRY, attempts=item.attempts, countdown=min(countdown, MAX_RETRY_SECONDS))
+    return Result(Next.RETRY, attempts=item.attempts, countdown=countdown)

@@ -175,10 +175,15 @@ def _apply_end(item: ActionItem, result: Settled, instance: Instance) -> None:
 
 
 def _expire(items) -> int:
-    """Stops following items accepted longer than ACTIONS_FOLLOW_SECONDS ago; the next sync
-    brings their end state. Returns how many are still followed."""
+    """Stops following items accepted longer than ACTIONS_FOLLOW_SECONDS ago; their instances
+    show what the cloud last said, and the next sync brings their end state. Returns how many
+    are still followed."""
     limit = settings.ACTIONS_FOLLOW_SECONDS
-    overdue = items.filter(accepted_at__lt=timezone.now() - timedelta(seconds=limit))
+    overdue = list(items.filter(accepted_at__lt=timezone.now() - timedelta(seconds=limit)))
     reason = f"Accepted by the cloud, not at its end state after {limit} s"
-    overdue.update(status=ItemStatus.SUCCEEDED, reason=reason, finished_at=timezone.now())
+    ActionItem.objects.filter(pk__in=[item.pk for item in overdue]).update(
+        status=ItemStatus.SUCCEEDED, reason=reason, finished_at=timezone.now()
+    )
+    for item in overdue:
+        outcomes.show_state_before(item)
     return items.count()

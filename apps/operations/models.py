@@ -33,13 +33,6 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
-        indexes = [
-            models.Index(
-                fields=["requested_at"],
-                condition=models.Q(sent_at__isnull=True),
-                name="operations_action_unsent",
-            )
-        ]
 
     def __str__(self):
         return f"{self.get_operation_display()} at {self.requested_at:%Y-%m-%d %H:%M:%S}"
@@ -90,10 +83,26 @@ class ActionItem(models.Model):
         null=True, blank=True, help_text="When the cloud accepted the call; followed since."
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Until when a message in the broker or a worker's try answers for it: the sweep "
+            "sends it again once this is RESEND_SECONDS past."
+        ),
+    )
 
     class Meta:
         ordering = ["name", "target_id"]
-        indexes = [models.Index(fields=["project", "status"], name="operations_item_following")]
+        indexes = [
+            models.Index(fields=["project", "status"], name="operations_item_following"),
+            # The unfinished items the sweep looks at; finished ones are most of the table.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="operations_item_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_operation_display()} {self.name or self.target_id}: {self.status}"

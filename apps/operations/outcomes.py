@@ -1,5 +1,6 @@
 """Recording how an item ends: its status, a letter when it failed, and the inventory put back
-when the cloud refused a call (an interim state it never reached, a launch that never was)."""
+when the cloud refused a call (an interim state it never reached, a launch that never was) or
+the item was given up."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,14 +36,24 @@ def _finish(item: ActionItem, status: str, reason: str) -> None:
 
 
 def _undo(item: ActionItem) -> None:
-    interim = RULES[item.operation].interim
     if item.operation == Operation.ADD_INSTANCE:
         Instance.objects.filter(pk=item.instance_id, real_id__isnull=True).delete()
-    elif item.operation == Operation.DELETE_IMAGE:
+    else:
+        show_state_before(item)
+    if item.operation == Operation.ADD_IMAGE:
+        Image.objects.filter(pk=item.image_id, real_id__isnull=True).delete()
+
+
+def show_state_before(item: ActionItem) -> None:
+    """The instance (or image) shows again what the cloud last said before the request, if it
+    still shows the request's interim state: an item that ends without the cloud having told
+    where the instance is leaves nothing behind that the syncs would keep."""
+    interim = RULES[item.operation].interim
+    if interim is None or not item.previous_state:
+        return
+    if item.operation == Operation.DELETE_IMAGE:
         Image.objects.filter(pk=item.image_id, state=interim).update(state=item.previous_state)
     else:
         Instance.objects.filter(pk=item.instance_id, state=interim).update(
             state=item.previous_state
         )
-    if item.operation == Operation.ADD_IMAGE:
-        Image.objects.filter(pk=item.image_id, real_id__isnull=True).delete()

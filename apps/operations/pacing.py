@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from .models import CallSlot, FollowLease
 
-# Longer than any one call can take (the driver gives each HTTP request 60 s).
-SLOT_LEASE = timedelta(minutes=5)
+
+def slot_lease() -> timedelta:
+    """Longer than any one try can take (the driver gives each HTTP request 60 s)."""
+    return timedelta(seconds=settings.ACTIONS_ATTEMPT_SECONDS)
 
 
 def _free(now) -> Q:
@@ -31,7 +33,7 @@ class CallSlots:
     def hold(self, cloud_id) -> bool:
         """Whether a call to the cloud may go now (taking a slot when none is held)."""
         if cloud_id in self._held:
-            if self._until[cloud_id] - timezone.now() < SLOT_LEASE / 2:
+            if self._until[cloud_id] - timezone.now() < slot_lease() / 2:
                 self._renew(cloud_id)
             return True
         holder = uuid.uuid4().hex
@@ -39,12 +41,12 @@ class CallSlots:
         if number is None:
             return False
         self._held[cloud_id] = (number, holder)
-        self._until[cloud_id] = timezone.now() + SLOT_LEASE
+        self._until[cloud_id] = timezone.now() + slot_lease()
         return True
 
     def _renew(self, cloud_id) -> None:
         number, holder = self._held[cloud_id]
-        self._until[cloud_id] = timezone.now() + SLOT_LEASE
+        self._until[cloud_id] = timezone.now() + slot_lease()
         CallSlot.objects.filter(cloud_id=cloud_id, number=number, holder=holder).update(
             expires_at=self._until[cloud_id]
         )
@@ -85,7 +87,7 @@ def _take_slot(cloud_id, holder: str) -> int | None:
         # Another worker may take the same slot between the read and this write: the
         # condition makes only one of them win.
         taken = slots.filter(_free(now), number=number).update(
-            holder=holder, expires_at=now + SLOT_LEASE
+            holder=holder, expires_at=now + slot_lease()
         )
         if taken:
             return number
@@ -93,8 +95,8 @@ def _take_slot(cloud_id, holder: str) -> int | None:
 
 
 def follow_lease_ttl() -> timedelta:
-    """A follower that has not polled for this long is taken to be dead."""
-    return timedelta(seconds=max(60.0, 10 * settings.ACTIONS_POLL_SECONDS))
+    """A follower that has not polled for this long is taken to be dead (its message lost)."""
+    return timedelta(seconds=max(settings.RESEND_SECONDS, 10 * settings.ACTIONS_POLL_SECONDS))
 
 
 def take_follow_lease(project_id) -> str | None:

@@ -80,9 +80,14 @@ def concrete(operation: str, state: str) -> str:
     return operation
 
 
-def refusal(operation: str, state: str, is_locked: bool) -> str:
+UNREACHABLE = "The cloud cannot reach the instance (its Nova cell is down)"
+
+
+def refusal(operation: str, state: str, is_locked: bool, unreachable: bool = False) -> str:
     """Why `operation` may not start from `state`; "" when it may."""
     rule = RULES[operation]
+    if unreachable:  # what it shows may be stale, and the cloud could not act on it anyway
+        return UNREACHABLE
     if is_locked and operation != Operation.RENAME_INSTANCE:
         return "The instance is locked"
     if state not in rule.allowed:

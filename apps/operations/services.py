@@ -81,6 +81,7 @@ INSTANCE_VALUES = (
     "name",
     "state",
     "is_locked",
+    "unreachable_since",
     "cloud_id",
     "cloud__type",
     "project_id",
@@ -176,7 +177,7 @@ def _plan_instance(operation, target: str, row: dict | None, check) -> Item:
         return Item(target, operation, reason=f"Instance {target} does not exist")
     item = Item(target, concrete(operation, row["state"]), row["name"], row)
     item.reason = _unsupported(item.operation, row["cloud__type"]) or refusal(
-        item.operation, row["state"], row["is_locked"]
+        item.operation, row["state"], row["is_locked"], row["unreachable_since"] is not None
     )
     if not item.reason and check:
         check(item)
@@ -322,7 +323,7 @@ def snapshot(specs: list[dict], user=None) -> Outcome:
 def _plan_snapshot(spec: dict, row: dict) -> Item:
     item = Item(spec["instanceId"], Operation.ADD_IMAGE, spec["name"])
     item.reason = _unsupported(item.operation, row["cloud__type"]) or refusal(
-        item.operation, row["state"], row["is_locked"]
+        item.operation, row["state"], row["is_locked"], row["unreachable_since"] is not None
     )
     if not item.reason:
         image_id = uuid.uuid4()
@@ -407,7 +408,7 @@ def _record(operation: str, user, parameters: dict, items: list[Item]) -> Outcom
         def send_batch():
             send(action.id, item_ids)
 
-        # A broker that is down leaves the batch to the sweep (tasks.sweep), not the client.
+        # A broker that is down leaves the items to the sweep (tasks.sweep), not the client.
         transaction.on_commit(send_batch, robust=True)
     outcome = Outcome(action)
     for item in items:
@@ -435,6 +436,7 @@ def _item_row(action: Action, item: Item) -> ActionItem:
         previous_state=row.get("state", ""),
         status=ItemStatus.SKIPPED if item.reason else ItemStatus.QUEUED,
         reason=item.reason,
+        due_at=None if item.reason else action.requested_at,
     )
 
 

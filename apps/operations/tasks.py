@@ -1,21 +1,25 @@
-"""Celery tasks of the actions queue (routed there by the settings): carry out items, and follow
-each project's accepted items to their end state. Acknowledged late: a message whose worker
-died is delivered again, and finds its items done or resumes them (execute.py)."""
+"""Celery tasks of the actions queue (routed there by the settings): carry out items, follow each
+project's accepted items to their end state, and sweep up what the broker lost. Acknowledged
+late: a message whose worker died is delivered again, and finds its items done or resumes them
+(execute.py). The database, not the broker, is the record of what is left to do."""
 
 import logging
 import math
 import random
+import time
 from datetime import timedelta
+from itertools import groupby
 
 from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from . import follow
 from .choices import ItemStatus
 from .execute import Next, carry_out, load
-from .models import Action
+from .models import Action, ActionItem
 from .pacing import CallSlots, next_poll, release_follow_lease, take_follow_lease
 
 log = logging.getLogger(__name__)
@@ -26,16 +30,18 @@ DELIVERY = {"acks_late": True, "reject_on_worker_lost": True}
 # A batch goes to the workers in messages of several items: enough messages to keep every call
 # slot of a cloud busy twice over, no more (publishing one costs about half a millisecond).
 MIN_CHUNK = 10
-# A batch not handed to the broker this long after it was asked for is sent by the sweep.
-UNSENT_AFTER = timedelta(minutes=1)
 
 
 def send(action_id, item_ids: list[str]) -> None:
     """Hands a batch's queued items to the workers, and records that it did."""
+    hand_over(item_ids)
+    Action.objects.filter(pk=action_id).update(sent_at=timezone.now())
+
+
+def hand_over(item_ids: list[str], attempts_before: int = 0) -> None:
     size = max(MIN_CHUNK, math.ceil(len(item_ids) / (2 * settings.ACTIONS_MAX_IN_FLIGHT)))
     for start in range(0, len(item_ids), size):
-        run_items.delay(item_ids[start : start + size])
-    Action.objects.filter(pk=action_id).update(sent_at=timezone.now())
+        run_items.delay(item_ids[start : start + size], attempts_before)
 
 
 def slot_wait() -> float:
@@ -48,27 +54,48 @@ def slot_wait() -> float:
 def run_items(item_ids: list[str], attempts_before: int = 0) -> None:
     """Carries out items in turn (a batch goes out in chunks of them)."""
     items, projects = load(item_ids), set()
+    answered_at = time.monotonic()
     with CallSlots() as slots:
         for index, item_id in enumerate(item_ids):
+            if time.monotonic() - answered_at > settings.RESEND_SECONDS / 3:
+                answer_for(item_ids[index:], attempts_before, 0)  # a long chunk is alive
+                answered_at = time.monotonic()
             result = carry_out(items.get(item_id), attempts_before, slots)
             if result.next is Next.WAIT:
-                run_items.apply_async((item_ids[index:], attempts_before), countdown=slot_wait())
+                countdown = slot_wait()
+                answer_for(item_ids[index:], attempts_before, countdown)
+                publish(run_items, (item_ids[index:], attempts_before), countdown)
                 break
-            if result.next is Next.RETRY:
-                run_items.apply_async(([item_id], result.attempts), countdown=result.countdown)
+            if result.next in (Next.RETRY, Next.LATER):
+                publish(run_items, ([item_id], result.attempts), result.countdown)
             elif result.next is Next.FOLLOW:
                 projects.add(result.project_id)
     for project_id in projects:
         start_following(project_id)
 
 
+def answer_for(item_ids: list[str], attempts_before: int, countdown: float) -> None:
+    """Tells the sweep that this message still answers for these items (those it is the one to
+    carry on), until `countdown` seconds from now."""
+    due = timezone.now() + timedelta(seconds=countdown)
+    ActionItem.objects.filter(
+        pk__in=item_ids, status=ItemStatus.QUEUED, attempts=attempts_before
+    ).update(due_at=due)
+
+
+def publish(task, arguments: tuple, countdown: float) -> None:
+    """Queues a task; a broker that is down leaves the work to the sweep."""
+    try:
+        task.apply_async(arguments, countdown=countdown)
+    except BrokerError as exc:
+        log.warning("Cannot queue %s (%s): the sweep will send it again", task.name, exc)
+
+
 def start_following(project_id) -> None:
     """Starts a chain of polls of the project unless one is running."""
     holder = take_follow_lease(project_id)
     if holder:
-        follow_project.apply_async(
-            (str(project_id), holder, 0), countdown=settings.ACTIONS_POLL_SECONDS
-        )
+        publish(follow_project, (str(project_id), holder, 0), settings.ACTIONS_POLL_SECONDS)
 
 
 @shared_task(**DELIVERY)
@@ -84,9 +111,7 @@ def follow_project(project_id: str, holder: str, seq: int) -> None:
         )
         more = True
     if more:
-        follow_project.apply_async(
-            (project_id, holder, seq + 1), countdown=settings.ACTIONS_POLL_SECONDS
-        )
+        publish(follow_project, (project_id, holder, seq + 1), settings.ACTIONS_POLL_SECONDS)
         return
     release_follow_lease(project_id, holder)
     # An item accepted while this poll ran found the lease taken and left it to this chain.
@@ -96,13 +121,30 @@ def follow_project(project_id: str, holder: str, seq: int) -> None:
 
 @shared_task
 def sweep() -> None:
-    """Celery beat's: sends the batches whose hand-over failed (the broker was down when their
-    request committed), and follows accepted items that no follower has."""
-    unsent = Action.objects.filter(
-        sent_at__isnull=True, requested_at__lt=timezone.now() - UNSENT_AFTER
+    """Celery beat's: sends again the items no message answers for any more (the broker was
+    down when their request committed, or lost their messages, or their worker died), and
+    follows accepted items that no follower has."""
+    now = timezone.now()
+    overdue = ActionItem.objects.filter(
+        status__in=(ItemStatus.QUEUED, ItemStatus.RUNNING),
+        accepted_at__isnull=True,
+        due_at__lt=now - timedelta(seconds=settings.RESEND_SECONDS),
     )
-    for action in unsent:
-        queued = action.items.filter(status=ItemStatus.QUEUED).values_list("id", flat=True)
-        send(action.id, [str(pk) for pk in queued])
+    rows = sorted(
+        (attempts - (status == ItemStatus.RUNNING), str(cloud_id), str(pk), action_id)
+        for pk, status, attempts, cloud_id, action_id in overdue.values_list(
+            "id", "status", "attempts", "cloud_id", "action_id"
+        )
+    )
+    if rows:
+        log.warning("Sending again %d item(s) that no message answers for", len(rows))
+        ActionItem.objects.filter(pk__in=[pk for _, _, pk, _ in rows]).update(due_at=now)
+        Action.objects.filter(pk__in={row[3] for row in rows}, sent_at__isnull=True).update(
+            sent_at=now
+        )
+    # A running item's try was cut short: its message says so by counting that try as not
+    # made yet (see execute.carry_out).
+    for attempts_before, group in groupby(rows, key=lambda row: row[0]):
+        hand_over([pk for _, _, pk, _ in group], attempts_before)
     for project_id in follow.unfollowed_projects():
         start_following(project_id)

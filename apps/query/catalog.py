@@ -128,6 +128,20 @@ TABLES: dict[str, Table] = {
             project_column="project_id",
         ),
         Table(
+            "unreachable_instances",
+            "inventory_instance x WHERE x.unreachable_since IS NOT NULL",
+            (
+                # Not indexed apart: lookups by id use the index of instances.id.
+                _col("instance_id", ID, "x.id"),
+                _col("since", TIME, "x.unreachable_since"),
+            ),
+            through=Through("instance_id", "instances", "id"),
+            description=(
+                "Instances the cloud cannot reach now (a Nova cell that is down), and since when: "
+                "their columns in instances are what the cloud last said."
+            ),
+        ),
+        Table(
             "instance_metadata",
             "inventory_instancemetadata x",
             (

@@ -203,7 +203,7 @@ def create_views(connection: BaseDatabaseWrapper, names=None) -> None:
             cursor.execute(view_sql(table, vendor))
             for sql in index_sql(table, vendor):
                 cursor.execute(sql)
-    grant_query_role(connection)
+    grant_query_role(connection, tables)
 
 
 def drop_views(connection: BaseDatabaseWrapper, names=None) -> None:
@@ -220,10 +220,11 @@ def role_exists(connection: BaseDatabaseWrapper) -> bool:
         return cursor.fetchone() is not None
 
 
-def grant_query_role(connection: BaseDatabaseWrapper) -> None:
-    """Lets the query role read the views, and nothing else, when the role exists."""
+def grant_query_role(connection: BaseDatabaseWrapper, tables=None) -> None:
+    """Lets the query role read the views (all, or those of `tables`), and nothing else, when
+    the role exists."""
     if not role_exists(connection):
         return
-    views = ", ".join(f'"{table.view}"' for table in catalog.TABLES.values())
+    views = ", ".join(f'"{table.view}"' for table in tables or catalog.TABLES.values())
     with connection.cursor() as cursor:
         cursor.execute(f'GRANT SELECT ON {views} TO "{ROLE}"')

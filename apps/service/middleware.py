@@ -1,14 +1,14 @@
-"""/ping answered before Django looks at the Host header.
+"""/ping and /live answered before Django looks at the Host header.
 
 Load balancers send their health checks to each instance's own address (an AWS ALB cannot even
 be told another Host), which is not in ALLOWED_HOSTS: CommonMiddleware would answer 400 and
-every healthy web process would be taken out of service. /ping reveals nothing about the host,
-so it is answered whatever the Host; every other path is still checked.
+every healthy web process would be taken out of service. They reveal nothing about the host,
+so they are answered whatever the Host; every other path is still checked.
 """
 
-from .api.views import ping
+from .api.views import live, ping
 
-PATH = "/ping"
+CHECKS = {"/ping": ping, "/live": live}
 
 
 class PingMiddleware:
@@ -16,6 +16,7 @@ class PingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == PATH:
-            return ping(request).render()
+        check = CHECKS.get(request.path_info)
+        if check:
+            return check(request).render()
         return self.get_response(request)

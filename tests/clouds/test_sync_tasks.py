@@ -2,12 +2,17 @@ import json
 from datetime import timedelta
 
 import pytest
+from celery import chain
 from celery.signals import before_task_publish
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
+from apps.clouds.locks import cloud_lease
 from apps.clouds.models import SyncRun
-from apps.clouds.schedule import due_runs
-from apps.clouds.tasks import MAX_ATTEMPTS, schedule_syncs, sync_cloud
+from apps.clouds.retry import SYNC_MAX_ATTEMPTS
+from apps.clouds.schedule import due_runs, lost_runs
+from apps.clouds.sync.runner import run_sync
+from apps.clouds.tasks import schedule_syncs, sync_cloud
 from apps.inventory import factories
 from apps.inventory.models import Instance
 
@@ -35,6 +40,25 @@ def test_a_transient_error_is_retried_on_the_same_run(cloud, simulator):
     assert Instance.objects.count() == 20
 
 
+def test_a_retry_waits_as_long_as_the_clouds_retry_after_asks(cloud, simulator, monkeypatch):
+    simulator.control.set_faults(
+        services=["compute"], error_status=503, error_after=1, error_count=1, retry_after=45
+    )
+    run = SyncRun.objects.create(cloud=cloud, kind="instances")
+    countdowns = []
+    retry = sync_cloud.retry
+    monkeypatch.setattr(
+        sync_cloud,
+        "retry",
+        lambda **options: countdowns.append(options["countdown"]) or retry(**options),
+    )
+
+    sync_cloud.apply(args=[run.id])
+
+    run.refresh_from_db()
+    assert (run.status, run.attempts, countdowns) == ("succeeded", 2, [45.0])
+
+
 def test_a_cloud_that_stays_down_fails_after_the_last_attempt(cloud, simulator):
     simulator.control.set_faults(down=["compute"])
     run = SyncRun.objects.create(cloud=cloud, kind="instances")
@@ -42,8 +66,8 @@ def test_a_cloud_that_stays_down_fails_after_the_last_attempt(cloud, simulator):
     sync_cloud.apply(args=[run.id])
 
     run.refresh_from_db()
-    assert (run.status, run.attempts) == ("failed", MAX_ATTEMPTS)
-    assert "503" in run.error
+    assert (run.status, run.attempts) == ("failed", SYNC_MAX_ATTEMPTS)
+    assert "compute service" in run.error
 
 
 def test_a_lasting_error_is_not_retried(cloud):
@@ -74,6 +98,13 @@ def published():
 def chained_args(body) -> list:
     args, _, embed = body
     return [args, *(signature["args"] for signature in embed["chain"] or [])]
+
+
+def run_order(body) -> list[int]:
+    """The run ids of a published chain in the order they run (Celery keeps the rest of a
+    chain last first)."""
+    first, *rest = chained_args(body)
+    return [first[0], *(args[0] for args in reversed(rest))]
 
 
 def test_task_arguments_carry_no_secret(cloud, django_capture_on_commit_callbacks, published):
@@ -143,15 +174,94 @@ def test_a_skipped_run_does_not_postpone_the_next(cloud):
     assert sorted(run.kind for run in due_runs()) == ["catalog", "changes", "instances"]
 
 
-def test_a_run_lost_by_its_worker_is_failed_and_requeued(cloud):
-    lost = SyncRun.objects.create(cloud=cloud, kind="changes")
-    SyncRun.objects.filter(pk=lost.pk).update(queued_at=timezone.now() - timedelta(hours=2))
+def overdue(settings) -> timedelta:
+    """Longer ago than a message answers for a run."""
+    return timedelta(seconds=settings.RESEND_SECONDS + 1)
 
+
+def test_runs_whose_message_was_lost_are_sent_again_in_order(
+    cloud, settings, django_capture_on_commit_callbacks, published
+):
     runs = due_runs()
+    SyncRun.objects.update(due_at=timezone.now() - overdue(settings))
 
-    lost.refresh_from_db()
-    assert (lost.status, lost.error) == ("failed", "Lost")
-    assert "changes" in [run.kind for run in runs]
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_syncs()
+
+    assert [run_order(body) for body in published] == [[run.id for run in runs]]
+    assert set(SyncRun.objects.values_list("status", flat=True)) == {"queued"}
+    assert SyncRun.objects.count() == 3  # nothing more is due while they are under way
+
+
+def test_runs_just_sent_or_waiting_for_a_retry_are_not_sent_again(
+    cloud, settings, django_capture_on_commit_callbacks, published
+):
+    due_runs()
+    SyncRun.objects.update(due_at=timezone.now() + timedelta(seconds=90))  # a retry's countdown
+
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_syncs()
+
+    assert published == []
+
+
+def test_runs_behind_the_one_that_holds_the_cloud_are_not_sent_again(
+    cloud, settings, django_capture_on_commit_callbacks, published
+):
+    due_runs()
+    SyncRun.objects.update(due_at=timezone.now() - overdue(settings))
+    SyncRun.objects.filter(kind="catalog").update(status="running")
+
+    with cloud_lease(cloud.id), django_capture_on_commit_callbacks(execute=True):
+        schedule_syncs()
+
+    assert published == []
+
+
+def test_a_run_whose_worker_died_is_queued_again_then_failed(cloud):
+    run = SyncRun.objects.create(cloud=cloud, kind="changes", status="running", attempts=1)
+
+    assert lost_runs() == [[run]]  # no one holds the cloud's lease
+    run.refresh_from_db()
+    assert run.status == "queued"
+
+    SyncRun.objects.filter(pk=run.pk).update(status="running", attempts=SYNC_MAX_ATTEMPTS)
+    assert lost_runs() == []
+    run.refresh_from_db()
+    assert (run.status, run.error) == ("failed", "Lost: its worker stopped while it ran")
+
+
+def test_a_broker_that_is_down_leaves_the_runs_to_be_sent_again(cloud, monkeypatch):
+    def down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to the broker")
+
+    monkeypatch.setattr(chain, "delay", down)
+
+    assert schedule_syncs() == 3  # does not fail
+
+    assert set(SyncRun.objects.values_list("status", flat=True)) == {"queued"}
+
+
+def test_a_run_delivered_twice_runs_once(cloud, simulator):
+    run = SyncRun.objects.create(cloud=cloud, kind="instances")
+    sync_cloud.apply(args=[run.id])
+    simulator.control.clear_requests()
+
+    sync_cloud.apply(args=[run.id])
+
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == ("succeeded", 1)
+    assert simulator.control.requests() == []
+
+
+def test_a_run_finding_its_cloud_busy_leaves_a_run_of_another_message_alone(cloud):
+    run = SyncRun.objects.create(cloud=cloud, kind="instances", status="running")
+
+    with cloud_lease(cloud.id):
+        run_sync(SyncRun.objects.get(pk=run.pk))
+
+    run.refresh_from_db()
+    assert run.status == "running"
 
 
 def test_disabled_clouds_are_not_synced(cloud):

@@ -1,9 +1,11 @@
 """Transient cloud errors are retried with backoff; a refusal fails the item at once."""
 
 import pytest
+from django.utils import timezone
 
 from apps.inventory import factories
-from apps.operations import execute
+from apps.inventory.models import Instance
+from apps.operations import connections, execute
 from apps.operations.models import ActionItem, Notification
 
 from .conftest import action_calls, carry_out, ids, instances, states
@@ -44,6 +46,46 @@ def test_a_rate_limit_is_retried_after_the_time_the_cloud_asks(act, synced, simu
         "queued",
         "Try 1 failed: 429: Failure injected by the OpenStack simulator",
     )
+
+
+def test_a_503_is_retried_no_sooner_than_its_retry_after(act, synced, simulator):
+    found = instances(1)
+    simulator.control.set_faults(
+        services=["compute"], error_status=503, error_count=4, retry_after=3
+    )
+    response, _ = act("put", "/instances/reboot", ids(found))
+    item_id = str(item_of(response).id)
+
+    countdowns = [carry_out(item_id, tries).countdown for tries in range(4)]
+
+    assert countdowns == [3.0, 3.0, 4.0, 8.0]  # the cloud's wait, or the backoff when longer
+
+
+def test_a_retry_after_is_honoured_up_to_the_setting(act, synced, simulator, settings):
+    settings.RETRY_AFTER_MAX_SECONDS = 30
+    found = instances(1)
+    simulator.control.set_faults(
+        services=["compute"], error_status=503, error_count=1, retry_after=3600
+    )
+    response, _ = act("put", "/instances/reboot", ids(found))
+
+    assert carry_out(str(item_of(response).id), 0).countdown == 30.0
+
+
+def test_keystone_answering_503_at_login_is_retried_like_any_outage(act, synced, simulator):
+    found = instances(1)
+    connections._local.__dict__.clear()  # the worker logs in afresh
+    simulator.control.set_faults(
+        services=["identity"], error_status=503, error_after=1, error_count=1
+    )
+
+    response, work = act("put", "/instances/reboot", ids(found))
+    work()
+
+    item = item_of(response)
+    assert (item.status, item.attempts) == ("succeeded", 2)
+    assert action_calls(simulator, found) == 1
+    assert not Notification.objects.exists()
 
 
 def test_backoff_doubles_with_each_try(act, synced, simulator):
@@ -101,3 +143,19 @@ def test_a_400_fails_the_item_at_once(act, synced):
         f"Failed to resize instance {instance.name} ({instance.id}) to flavor m9.ghost "
         f"({unknown.id}): {item.reason}"
     )
+
+
+def test_an_item_whose_instance_became_unreachable_fails_without_a_call(act, synced, simulator):
+    found = instances(1)
+    response, work = act("put", "/instances/reboot", ids(found))
+    Instance.objects.filter(pk=found[0].pk).update(unreachable_since=timezone.now())  # a sync
+
+    work()
+
+    item = item_of(response)
+    assert (item.status, item.reason) == (
+        "failed",
+        "The cloud cannot reach the instance (its Nova cell is down)",
+    )
+    assert action_calls(simulator, found) == 0
+    assert states(found) == {"launched"}

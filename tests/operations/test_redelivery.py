@@ -1,6 +1,7 @@
 """Tasks are acknowledged late, so a message may come again: an item is never done twice."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils import timezone
 from apps.clouds import drivers
 from apps.operations import calls, execute, tasks
 from apps.operations.models import ActionItem
+from apps.operations.pacing import CallSlots
 
 from .conftest import action_calls, carry_out, ids, instances, states
 
@@ -23,6 +25,21 @@ def kill_after_the_call(monkeypatch):
         raise WorkerKilled
 
     monkeypatch.setattr(calls, "record_accepted", die)
+
+
+def lapse_the_try(item: ActionItem) -> None:
+    """The try under way is taken to be cut short (ACTIONS_ATTEMPT_SECONDS have passed)."""
+    ActionItem.objects.filter(pk=item.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+
+
+def cut_short_before_the_call(item: ActionItem) -> None:
+    """The item's first try began (in a second of its own: the cloud stamps changes in whole
+    seconds) and its worker died before calling; the try has lapsed."""
+    time.sleep(1.05 - time.time() % 1)
+    ActionItem.objects.filter(pk=item.pk).update(
+        status="running", attempts=1, started_at=timezone.now()
+    )
+    lapse_the_try(item)
 
 
 def queued_item(act, path, body) -> ActionItem:
@@ -50,6 +67,7 @@ def test_a_call_made_before_the_worker_died_is_not_made_again(act, synced, simul
         kill_after_the_call(patched)
         with pytest.raises(WorkerKilled):
             tasks.run_items.apply(([str(item.id)],))
+    lapse_the_try(item)
 
     tasks.run_items.apply(([str(item.id)],))  # the message comes again
 
@@ -59,13 +77,62 @@ def test_a_call_made_before_the_worker_died_is_not_made_again(act, synced, simul
     assert states(found) == {"launched"}
 
 
+def test_a_resumed_call_is_followed_from_when_the_try_began(act, synced, simulator, monkeypatch):
+    found = instances(1)
+    simulator.control.set_delay(3600)  # the reboot stays under way
+    item = queued_item(act, "/instances/reboot", ids(found))
+    with monkeypatch.context() as patched:
+        kill_after_the_call(patched)
+        with pytest.raises(WorkerKilled):
+            tasks.run_items.apply(([str(item.id)],))
+    item.refresh_from_db()
+    started_at = item.started_at
+    lapse_the_try(item)
+
+    carry_out(str(item.id), 0)
+
+    item.refresh_from_db()
+    assert (item.status, item.accepted_at) == ("running", started_at)
+
+
+def test_a_message_delivered_again_while_its_try_may_be_under_way_waits_for_it(
+    act, synced, simulator
+):
+    found = instances(1)
+    item = queued_item(act, "/instances/reboot", ids(found))
+    ActionItem.objects.filter(pk=item.pk).update(
+        status="running",
+        attempts=1,
+        started_at=timezone.now(),
+        due_at=timezone.now() + timedelta(minutes=5),
+    )
+
+    result = carry_out(str(item.id), 0)
+
+    assert (result.next, result.attempts) == (execute.Next.LATER, 0)
+    assert 290 < result.countdown <= 300  # when that try would be taken to be cut short
+    assert action_calls(simulator, found) == 0
+    item.refresh_from_db()
+    assert (item.status, item.attempts) == ("running", 1)
+
+
+def test_a_try_cut_short_is_resumed_by_one_message_only(act, synced, simulator):
+    found = instances(1)
+    item = queued_item(act, "/instances/reboot", ids(found))
+    cut_short_before_the_call(item)
+    first, second = execute.load([str(item.id)]), execute.load([str(item.id)])  # read together
+
+    with CallSlots() as slots:
+        results = [execute.carry_out(loaded[str(item.id)], 0, slots) for loaded in (first, second)]
+
+    assert [result.next for result in results] == [execute.Next.FOLLOW, execute.Next.NOTHING]
+    assert action_calls(simulator, found) == 1
+
+
 def test_a_call_the_worker_died_before_making_is_made_once(act, synced, simulator):
     found = instances(1)
     item = queued_item(act, "/instances/reboot", ids(found))
-    time.sleep(1.05 - time.time() % 1)  # the cloud stamps changes in whole seconds
-    ActionItem.objects.filter(pk=item.pk).update(
-        status="running", attempts=1, started_at=timezone.now()
-    )
+    cut_short_before_the_call(item)
 
     tasks.run_items.apply(([str(item.id)],))
 
@@ -82,6 +149,7 @@ def test_a_launch_made_before_the_worker_died_keeps_the_server_it_made(
         kill_after_the_call(patched)
         with pytest.raises(WorkerKilled):
             tasks.run_items.apply(([str(item.id)],))
+    lapse_the_try(item)
 
     tasks.run_items.apply(([str(item.id)],))
 

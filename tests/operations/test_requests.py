@@ -118,5 +118,5 @@ def test_the_work_is_sent_as_item_ids_only(
         api.put("/instances/reboot", ids, format="json")
 
     items = {str(pk) for pk in ActionItem.objects.values_list("id", flat=True)}
-    assert [len(chunk) for (chunk,) in sent] == [10, 5]
-    assert {item_id for (chunk,) in sent for item_id in chunk} == items
+    assert [(len(chunk), tries) for chunk, tries in sent] == [(10, 0), (5, 0)]
+    assert {item_id for chunk, _ in sent for item_id in chunk} == items

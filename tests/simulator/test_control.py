@@ -77,3 +77,16 @@ def test_fixture_options_come_from_the_marker(simulator):
     assert (config["region_name"], config["auth"]["username"]) == ("C", "ops")
     conn = openstack.connect(**config)
     assert len(list(conn.compute.servers(all_projects=True))) == 1
+
+
+@pytest.mark.simulator(servers=6, projects=2, regions=("A", "B"))
+def test_servers_lists_every_live_server_with_its_region_and_cell(simulator):
+    gone = simulator.control.create_server(region="B")
+    simulator.control.delete_server(gone["id"])
+
+    servers = simulator.control.servers()
+
+    assert len(servers) == 6
+    assert {s["region"] for s in servers} == {"A", "B"}
+    assert {s["cell"] for s in servers} == {"cell1", "cell2"}
+    assert gone["id"] not in {s["id"] for s in servers}

@@ -8,7 +8,15 @@ from datetime import datetime
 
 
 class DriverError(Exception):
-    """A cloud call failed. The message is safe to record and show: it never holds secrets."""
+    """A cloud call failed. The message is safe to record and show: it never holds secrets.
+
+    `retry_after`: the seconds the cloud asked to wait before trying again (its Retry-After),
+    or None when it did not say.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class AuthFailed(DriverError):
@@ -24,15 +32,12 @@ class Conflict(DriverError):
 
 
 class Unavailable(DriverError):
-    """The cloud (or one of its services) cannot be reached or answers with a server error."""
+    """The cloud (or one of its services, Keystone included) cannot be reached, times out or
+    answers with a server error: worth trying again."""
 
 
 class RateLimited(Unavailable):
-    """The cloud asks to come back later."""
-
-    def __init__(self, message: str, retry_after: float | None = None):
-        super().__init__(message)
-        self.retry_after = retry_after
+    """The cloud asks to come back later (429)."""
 
 
 TRANSIENT_ERRORS = (Unavailable,)
@@ -103,7 +108,11 @@ class QuotaRecord:
 
 @dataclass(frozen=True, slots=True)
 class ServerRecord:
-    """An instance as the cloud reports it. `state` is None when the cloud reports it deleted."""
+    """An instance as the cloud reports it. `state` is None when the cloud reports it deleted.
+
+    `is_partial`: the cloud could not reach the server's part of itself (a Nova cell that is
+    down) and knows only that it exists: every other field is empty and is no news about it.
+    """
 
     real_id: str
     name: str
@@ -120,10 +129,11 @@ class ServerRecord:
     fqdn: str
     created: datetime | None
     last_updated: datetime | None
+    is_partial: bool = False
 
     @property
     def is_deleted(self) -> bool:
-        return self.state is None
+        return self.state is None and not self.is_partial
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ what changed since a time (Nova's changes-since, which also reports deletions)."
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from apps.inventory.choices import INTERIM_STATES
 from apps.inventory.models import (
@@ -25,9 +26,13 @@ def sync_instances(driver, cloud, progress, since: datetime | None = None) -> Co
     projects = list(Project.objects.filter(cloud=cloud).order_by("region"))
     images = dict(Image.objects.filter(cloud=cloud).values_list("real_id", "id"))
     for done, project in enumerate(projects, start=1):
+        marked = since and project.instances.filter(unreachable_since__isnull=False).exists()
         records = list(driver.servers(project.region, changes_since=since))
         progress(f"{project.region}: {len(records)} instances", done, len(projects))
         counts.add(_sync_project(cloud, project, records, images, complete=since is None))
+        if marked:  # behind a Nova cell that was down, they come back unchanged: a whole
+            records = list(driver.servers(project.region))  # listing tells, changes do not
+            counts.add(_sync_project(cloud, project, records, images, complete=True))
     return counts
 
 
@@ -40,19 +45,46 @@ def _sync_project(cloud, project, records, images, *, complete: bool) -> Counts:
         ids = list(existing_gone.values_list("id", flat=True))
         delete_ids(Instance, ids)
         counts.deleted = len(ids)
-    present = [r for r in records if not r.is_deleted]
+    present = [r for r in records if not r.is_deleted and not r.is_partial]
     resolve = _Resolver(project, images)
     incoming = {r.real_id: resolve.values(r) for r in present}
+    # With a Nova cell down, Nova leaves its servers out of all but a listing's first page.
+    complete = complete and not any(r.is_partial for r in records)
+    incoming |= _unreachable(cloud, records, resolve)
     if complete:
         existing = Instance.objects.filter(project=project, real_id__isnull=False)
     else:  # only the rows of the changes, by the (cloud, real id) index: cost follows changes
         existing = Instance.objects.filter(cloud=cloud, real_id__in=list(incoming))
     outcome = reconcile(
-        Instance, existing, ("cloud", cloud.id), incoming, complete=complete, keep=_keep_interim
+        Instance, existing, ("cloud", cloud.id), incoming, complete=complete, keep=_keep
     )
     _sync_children(outcome, present, resolve, complete)
     counts.add(outcome.counts)
     return counts
+
+
+def _unreachable(cloud, records, resolve) -> dict:
+    """{real id: values marking it unreachable} of the known instances the cloud sent partial
+    records of (a Nova cell that is down); what it does not know yet waits for the cell."""
+    partial = {r.real_id: r for r in records if r.is_partial}
+    if not partial:
+        return {}
+    known = Instance.objects.filter(cloud=cloud, real_id__in=list(partial))
+    now = timezone.now()
+    return {
+        real_id: {**dict.fromkeys(resolve.values(partial[real_id])), "unreachable_since": now}
+        for real_id in known.values_list("real_id", flat=True)
+    }
+
+
+def _keep(row: dict, values: dict) -> dict:
+    if values["unreachable_since"] is None:
+        return _keep_interim(row, values)
+    # A partial record is no news: every field stays as the cloud last said, marked unreachable.
+    return {
+        **{name: row[name] for name in values},
+        "unreachable_since": row["unreachable_since"] or values["unreachable_since"],
+    }
 
 
 def _sync_children(outcome, records, resolve, complete: bool) -> None:
@@ -110,6 +142,7 @@ class _Resolver:
             "is_locked": r.is_locked,
             "created": r.created,
             "last_updated": r.last_updated,
+            "unreachable_since": None,
         }
 
     def networks(self, r) -> set:

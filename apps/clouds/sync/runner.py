@@ -3,6 +3,7 @@
 import logging
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from .. import drivers
@@ -32,11 +33,10 @@ def run_sync(run: SyncRun, progress=_no_progress) -> SyncRun:
     """
     with cloud_lease(run.cloud_id) as lease:
         if lease is None:
-            _finish(run, SyncStatus.SKIPPED, error="Another sync of this cloud is running")
+            _skip(run)
             return run
-        run.status, run.started_at, run.error = SyncStatus.RUNNING, timezone.now(), ""
-        run.attempts += 1
-        run.save(update_fields=["status", "started_at", "error", "attempts"])
+        if not _claim(run):
+            return run  # another message for this run took it up first
 
         def report(stage, done, total):
             lease.renew()
@@ -51,6 +51,26 @@ def run_sync(run: SyncRun, progress=_no_progress) -> SyncRun:
         _finish(run, SyncStatus.SUCCEEDED, counts=counts)
         log.info("%s: %s", run, counts)
     return run
+
+
+def _claim(run: SyncRun) -> bool:
+    """Marks the queued run as running, unless it no longer is queued."""
+    now = timezone.now()
+    claimed = SyncRun.objects.filter(pk=run.pk, status=SyncStatus.QUEUED).update(
+        status=SyncStatus.RUNNING, started_at=now, error="", attempts=F("attempts") + 1
+    )
+    run.refresh_from_db(fields=["status", "started_at", "error", "attempts"])
+    return bool(claimed)
+
+
+def _skip(run: SyncRun) -> None:
+    """Records that the run found its cloud busy, unless another message has taken it up."""
+    SyncRun.objects.filter(pk=run.pk, status=SyncStatus.QUEUED).update(
+        status=SyncStatus.SKIPPED,
+        error="Another sync of this cloud is running",
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db(fields=["status", "error", "finished_at"])
 
 
 def _perform(run: SyncRun, progress) -> Counts:

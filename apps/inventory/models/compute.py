@@ -78,6 +78,14 @@ class Instance(CloudEntity):
     addresses = models.JSONField(default=list, blank=True)
     fqdn = models.CharField("FQDN", max_length=255, blank=True)
     networks = models.ManyToManyField("inventory.Network", blank=True, related_name="instances")
+    unreachable_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Since when the cloud cannot reach the instance (its Nova cell is down): the other "
+            "fields are what it last said; no action is taken on it meanwhile."
+        ),
+    )
 
     objects = InstanceQuerySet.as_manager()
 
@@ -87,6 +95,11 @@ class Instance(CloudEntity):
             *CloudEntity.Meta.indexes,
             models.Index(fields=["state"], name="inv_instance_state"),
             models.Index(fields=["last_updated"], name="inv_instance_updated"),
+            models.Index(
+                fields=["unreachable_since"],
+                condition=models.Q(unreachable_since__isnull=False),
+                name="inv_instance_unreachable",
+            ),
         ]
 
 

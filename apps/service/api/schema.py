@@ -14,17 +14,31 @@ class PingFailedSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="`unavailable`")
     failed = serializers.DictField(
         child=serializers.CharField(),
-        help_text="{part: error} for each part that does not answer: `database`, `broker`.",
+        help_text='`{part: "does not answer"}` for each part that does not answer: '
+        "`database`, `broker` (what went wrong is in the server's log).",
     )
 
 
-ping = extend_schema(
-    summary="Health check, for load balancers",
-    description="Whether the database and the message broker answer. Needs no credentials.",
-    responses={
-        200: PingSerializer,
-        503: OpenApiResponse(PingFailedSerializer, description="A part does not answer."),
-    },
+def _health_check(summary: str, description: str):
+    return extend_schema(
+        summary=summary,
+        description=f"{description} Needs no credentials; answered whatever the `Host`.",
+        responses={
+            200: PingSerializer,
+            503: OpenApiResponse(
+                PingFailedSerializer, description="A part does not answer (with `Retry-After`)."
+            ),
+        },
+    )
+
+
+ping = _health_check(
+    "Health check of every part", "Whether the database and the message broker answer."
+)
+live = _health_check(
+    "Health check for load balancers",
+    "Whether this process can serve reads: the database answers. The broker is not asked: "
+    "while it is down, batch actions and syncs wait, but reads still work.",
 )
 
 operations = extend_schema(

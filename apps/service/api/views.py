@@ -1,9 +1,9 @@
-"""The service API: /ping for load balancers, /version, /operations."""
+"""The service API: /ping and /live for load balancers and monitoring, /version, /operations."""
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -16,11 +16,26 @@ from . import schema
 
 @schema.ping
 @api_view(["GET"])
+@authentication_classes([])  # credentials sent anyway are not looked up in the database
 @permission_classes([AllowAny])
 def ping(request):
-    failed = health.failures()
+    return _health(health.failures())
+
+
+@schema.live
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def live(request):
+    """What a load balancer should ask: whether this process can serve reads. The broker is
+    left out: while it is down, batch actions and syncs wait, but reads still work."""
+    return _health(health.failures(["database"]))
+
+
+def _health(failed: dict) -> Response:
     if failed:
-        return Response({"message": "unavailable", "failed": failed}, status=503)
+        body = {"message": "unavailable", "failed": failed}
+        return Response(body, status=503, headers={"Retry-After": str(health.OUTAGE_RETRY_AFTER)})
     return Response({"message": "ok"})
 
 

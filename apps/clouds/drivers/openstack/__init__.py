@@ -5,9 +5,11 @@ microversion discovery, retries, actions); large listings are read as JSON pages
 authenticated adapters, because its Resource objects cost milliseconds each.
 """
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlencode
 
 import openstack
@@ -72,9 +74,10 @@ class OpenStackDriver:
             yield from map(records.server, page)
 
     def server_statuses(self, region: str, changes_since: datetime) -> Iterator[ServerStatus]:
-        """Where each server of the region changed (or deleted) since then stands now."""
+        """Where each server of the region changed (or deleted) since then stands now; a server
+        whose Nova cell is down is not news."""
         for page in self._server_pages(region, changes_since):
-            yield from map(_server_status, page)
+            yield from (_server_status(data) for data in page if not records.is_partial(data))
 
     def flavors(self, region: str) -> list:
         conn = self._connect(region)
@@ -189,13 +192,15 @@ class OpenStackDriver:
     # Plumbing ----------------------------------------------------------------------------
 
     def _server_pages(self, region: str, changes_since: datetime | None) -> Iterator:
-        query = {"limit": PAGE_SIZE}
+        """Pages of servers. A whole listing asks for its first page without a limit (Nova's
+        page is 1,000 servers anyway): only such a request gets the servers of a Nova cell
+        that is down, as partial records; paged, sorted and filtered ones leave them out."""
+        query = {}
         if changes_since:
-            query["changes-since"] = changes_since.isoformat()
+            query = {"limit": PAGE_SIZE, "changes-since": changes_since.isoformat()}
         conn = self._connect(region)
-        return self._pages(
-            conn.compute, f"/servers/detail?{urlencode(query)}", "servers", self._microversion(conn)
-        )
+        url = f"/servers/detail?{urlencode(query)}" if query else "/servers/detail"
+        return self._pages(conn.compute, url, "servers", self._microversion(conn))
 
     def _server_action(self, region: str, real_id: str, action: str, argument=None) -> None:
         conn = self._connect(region)
@@ -222,6 +227,8 @@ class OpenStackDriver:
                     raise Unavailable(
                         f"Cannot connect to {url} ({type(cause).__name__})"
                     ) from cause
+                if isinstance(cause, ksa_exceptions.HttpError):
+                    raise type(exc)(f"Keystone at {url}: {exc}", exc.retry_after) from cause
                 raise
             self._connections[region] = conn
         return self._connections[region]
@@ -262,7 +269,16 @@ class OpenStackDriver:
         }
 
     def _microversion(self, conn) -> str | None:
+        """The newest microversion both the driver and the cloud's Nova know.
+
+        Every Nova API v2.1 announces its microversions. When its version document cannot be
+        read (a 503, say), openstacksdk would carry on without one, and a listing at 2.1 lacks
+        fields (locks, host names) that a sync would then blank: that is an outage to retry.
+        """
         with translated_errors():
+            endpoint = conn.compute.get_endpoint_data()
+            if endpoint is None or not endpoint.max_microversion:
+                raise Unavailable("Cannot read the compute service's version document")
             return sdk_utils.maximum_supported_microversion(conn.compute, COMPUTE_MICROVERSION)
 
     def _get(self, adapter, url: str, microversion: str | None = None) -> dict:
@@ -299,7 +315,11 @@ def _next_link(body: dict, key: str) -> str | None:
 
 @contextmanager
 def translated_errors():
-    """openstacksdk's and keystoneauth's exceptions as the driver's typed errors."""
+    """openstacksdk's and keystoneauth's exceptions as the driver's typed errors.
+
+    keystoneauth raises its own HTTP errors for what happens while logging in (a Keystone that
+    answers 503, say); they are translated like the cloud's answers to any other call.
+    """
     try:
         yield
     except ksa_exceptions.Unauthorized as exc:
@@ -309,23 +329,44 @@ def translated_errors():
     except ksa_exceptions.EndpointNotFound as exc:
         raise Unavailable(f"The cloud's catalog has no such endpoint: {exc}") from exc
     except sdk_exceptions.HttpException as exc:
-        raise _http_error(exc) from exc
+        raise _http_error(exc.status_code, exc.details or exc.message, exc.response) from exc
+    except ksa_exceptions.HttpError as exc:
+        raise _http_error(exc.http_status, exc.details or exc.message, exc.response) from exc
     except ksa_exceptions.ClientException as exc:
         raise DriverError(f"Cloud call failed: {type(exc).__name__}") from exc
 
 
-def _http_error(exc) -> DriverError:
-    status = exc.status_code or 0
-    message = f"{status}: {exc.details or exc.message}"
+def _http_error(status: int | None, detail: str, response) -> DriverError:
+    status = status or 0
+    message = f"{status}: {detail}"
     if status == 401:
         return AuthFailed("The cloud refused the credentials")
     if status == 404:
         return NotFound(message)
     if status == 409:
         return Conflict(message)
+    header = response.headers.get("Retry-After") if response is not None else None
     if status == 429:
-        retry_after = exc.response.headers.get("Retry-After") if exc.response is not None else None
-        return RateLimited(message, retry_after=float(retry_after) if retry_after else None)
+        return RateLimited(message, retry_after=parse_retry_after(header))
     if status >= 500:
-        return Unavailable(message)
+        return Unavailable(message, retry_after=parse_retry_after(header))
     return DriverError(message)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header, which HTTP allows as a number of seconds or
+    as a date; None when there is none or it makes no sense."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:  # an HTTP date is always in GMT
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return max(seconds, 0.0) if math.isfinite(seconds) else None

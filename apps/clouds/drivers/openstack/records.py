@@ -63,7 +63,15 @@ def timestamp(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+def is_partial(data: dict) -> bool:
+    """A server of a Nova cell that cannot be reached (from microversion 2.69): status UNKNOWN
+    and only its id, project, creation time and links, never a name."""
+    return data.get("status") == "UNKNOWN" and "name" not in data
+
+
 def server(data: dict) -> ServerRecord:
+    if is_partial(data):
+        return _partial_server(data)
     flavor = data.get("flavor") or {}
     image = data.get("image") or {}
     addresses = data.get("addresses") or {}
@@ -84,6 +92,27 @@ def server(data: dict) -> ServerRecord:
         fqdn=data.get("OS-EXT-SRV-ATTR:hostname") or "",
         created=timestamp(data.get("created")),
         last_updated=timestamp(data.get("updated")),
+    )
+
+
+def _partial_server(data: dict) -> ServerRecord:
+    return ServerRecord(
+        real_id=data["id"],
+        name="",
+        state=None,
+        flavor_real_id=None,
+        flavor_name=None,
+        image_real_id=None,
+        keypair_name=None,
+        availability_zone="",
+        addresses=(),
+        network_names=(),
+        metadata={},
+        is_locked=False,
+        fqdn="",
+        created=timestamp(data.get("created")),
+        last_updated=None,
+        is_partial=True,
     )
 
 
