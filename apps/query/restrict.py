@@ -48,8 +48,9 @@ FENCE = "fence"  # the meta key marking a table reference to read through a fenc
 
 def projects_parameter(project_ids: frozenset, vendor: str) -> list[str] | str:
     """The value of PROJECTS: the ids as the database stores them, in an array on PostgreSQL
-    and a JSON array on SQLite (one parameter however many projects)."""
-    ids = [uuid.UUID(str(project_id)) for project_id in project_ids]
+    and a JSON array on SQLite (one parameter however many projects), in the databases' order
+    of ids (_in_projects reads the first and last as bounds)."""
+    ids = sorted(uuid.UUID(str(project_id)) for project_id in project_ids)
     return [str(i) for i in ids] if vendor == "postgresql" else json.dumps([i.hex for i in ids])
 
 
@@ -210,12 +211,31 @@ def _stored(name: str, entry: catalog.Table) -> exp.Column:
 
 def _in_projects(column: exp.Column, vendor: str) -> exp.Expression:
     if vendor == "postgresql":
-        ids = exp.cast(exp.Paren(this=Projects()), exp.DataType.build("UUID[]", dialect="postgres"))
-        return exp.EQ(this=column, expression=exp.Any(this=exp.Paren(this=ids)))
+        # PostgreSQL 15 checks `= ANY(array)` on an index's second column only after reading
+        # each row from the table; a range is checked in the index (inv_instance_name: name,
+        # project), so a viewer's `ORDER BY name LIMIT n` reads its own rows only.
+        return exp.and_(
+            exp.EQ(this=column, expression=exp.Any(this=exp.Paren(this=_ids()))),
+            exp.Between(
+                this=column.copy(),
+                low=exp.Bracket(this=_ids(), expressions=[exp.Literal.number(1)], offset=1),
+                high=exp.Bracket(
+                    this=_ids(),
+                    expressions=[exp.func("cardinality", _ids(), dialect="postgres")],
+                    offset=1,
+                ),
+            ),
+        )
     # Qualified with its schema, so that no CTE of the statement can stand for it.
     call = exp.Anonymous(this="json_each", expressions=[Projects()])
     ids = exp.Table(this=call, db=exp.to_identifier("main"))
     return column.isin(query=exp.select("value").from_(ids))
+
+
+def _ids() -> exp.Expression:
+    """PROJECTS as PostgreSQL's array of UUIDs."""
+    array = exp.DataType.build("UUID[]", dialect="postgres")
+    return exp.Paren(this=exp.cast(exp.Paren(this=Projects()), array))
 
 
 def _used_columns(table: exp.Table, entry: catalog.Table) -> list[exp.Expression]:

@@ -92,7 +92,9 @@ class Instance(CloudEntity):
     class Meta(CloudEntity.Meta):
         ordering = ["name"]
         indexes = [
-            *CloudEntity.Meta.indexes,
+            # The project beside the name: a restricted user's statement ordered or filtered by
+            # name skips other projects' rows in the index, without reading them from the table.
+            models.Index(fields=["name", "project"], name="inv_instance_name"),
             models.Index(fields=["state"], name="inv_instance_state"),
             models.Index(fields=["last_updated"], name="inv_instance_updated"),
             models.Index(
