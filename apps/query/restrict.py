@@ -250,9 +250,12 @@ def _used_columns(table: exp.Table, entry: catalog.Table) -> list[exp.Expression
 
 def _lookups(scope: Scope, alias: str, view: str) -> list[exp.Expression]:
     """The conditions of the WHERE that compare columns of `alias` with constants (LIKE with a
-    constant pattern among them), made on the view. They cannot fail, and they are not true on
-    a row of NULLs: filtering with them first filters the same, even on the outer side of a
-    join (the WHERE still filters after it)."""
+    constant pattern among them) or test them IN a subquery of the statement's own, made on
+    the view. They cannot fail, and they are not true on a row of NULLs: filtering with them
+    first filters the same, even on the outer side of a join (the WHERE still filters after it).
+    A subquery is copied only when it reads nothing of the row it is asked about (so it gives
+    the same answer for every row) and every table in it already reads only visible rows
+    (rewrite_tables rewrites inner scopes first)."""
     where = scope.expression.args.get("where")
     if where is None:
         return []
@@ -269,6 +272,13 @@ def _bare(condition: exp.Expression) -> exp.Expression:
 
 
 def _compares_with_constants(condition: exp.Expression, alias: str) -> bool:
+    if isinstance(condition, exp.In) and condition.args.get("query"):
+        column = condition.this
+        return (
+            isinstance(column, exp.Column)
+            and column.table == alias
+            and _self_contained(condition.args["query"])
+        )
     if isinstance(condition, exp.Like) and not constant_pattern(condition.expression):
         return False
     if not isinstance(condition, (*_COMPARISONS, exp.Like)):
@@ -284,8 +294,21 @@ def _constant(node: exp.Expression) -> bool:
     return type(node) in (exp.Literal, exp.Placeholder, exp.Boolean, exp.Null)
 
 
+def _self_contained(query: exp.Expression) -> bool:
+    """Whether `query` reads only sources of its own, every one of them already rewritten: a
+    view's visible rows, never an exposed table by its name."""
+    names = {node.this.alias_or_name for node in query.find_all(exp.From, exp.Join)}
+    names |= {cte.alias_or_name for cte in query.find_all(exp.CTE)}
+    if any(catalog.table(table.name) for table in query.find_all(exp.Table)):
+        return False
+    # Unqualified columns are the filters' own (`value` of json_each): the user's are qualified.
+    return all(column.table in names or not column.table for column in query.find_all(exp.Column))
+
+
 def _on_view(condition: exp.Expression, view: str) -> exp.Expression:
+    """`condition` on the view's columns; a subquery in it keeps its own."""
     copy = condition.copy()
     for column in copy.find_all(exp.Column):
-        column.set("table", exp.to_identifier(view))
+        if column.find_ancestor(exp.Select) is None:
+            column.set("table", exp.to_identifier(view))
     return copy

@@ -485,3 +485,28 @@ def test_a_table_joined_on_the_key_it_is_seen_through_needs_no_filter_of_its_own
     (alone,) = compile_sql("select value from instance_metadata", connection.vendor, 10, True)
     assert alone.translation.keys == one_filter.translation.keys  # through the instances'
     assert "query_instances" in alone.translation.sql
+
+
+def test_an_in_subquery_of_visible_rows_is_copied_into_the_fence(viewer_of_a, inventory):
+    sql = (
+        "select name from instances where name regexp '-1' "
+        "and flavor_id in (select id from flavors where vcpus >= 1)"
+    )
+    (compiled,) = compile_sql(sql, connection.vendor, 10, True)
+
+    fenced = compiled.translation.sql.split(" OFFSET 0")[0]
+    assert '"query_instances"."flavor_id" IN (SELECT' in fenced
+    assert rows(sql, access=viewer_of_a) == rows(
+        sql + " and project_id in (select id from projects)", access=viewer_of_a
+    )
+
+
+def test_a_correlated_in_subquery_stays_out_of_the_fence(db):
+    sql = (
+        "select name from instances i where name regexp '-1' "
+        "and flavor_id in (select id from flavors f where f.name = i.name)"
+    )
+    (compiled,) = compile_sql(sql, connection.vendor, 10, True)
+
+    fenced = compiled.translation.sql.split(" OFFSET 0")[0]
+    assert '"query_instances"."flavor_id" IN' not in fenced
