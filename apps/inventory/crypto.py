@@ -32,8 +32,3 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise UndecryptableSecret("no configured credential key decrypts this secret") from exc
-
-
-def reencrypt(token: str) -> str:
-    """The same secret under the first (newest) key."""
-    return _fernet().rotate(token.encode()).decode()

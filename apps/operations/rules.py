@@ -36,6 +36,7 @@ class Rule:
     verb: str  # "reboot": for reasons and letters
     allowed: frozenset[str]
     interim: str | None
+    noun: str = "instance"  # what the operation acts on, for reasons
 
 
 RULES = {
@@ -68,7 +69,7 @@ RULES = {
         State.SNAPSHOTTING,
     ),
     Operation.DELETE_IMAGE: Rule(
-        "delete", frozenset(ImageState) - {ImageState.DELETING}, ImageState.DELETING
+        "delete", frozenset(ImageState) - {ImageState.DELETING}, ImageState.DELETING, "image"
     ),
 }
 
@@ -91,5 +92,5 @@ def refusal(operation: str, state: str, is_locked: bool, unreachable: bool = Fal
     if is_locked and operation != Operation.RENAME_INSTANCE:
         return "The instance is locked"
     if state not in rule.allowed:
-        return f"Cannot {rule.verb} an instance in state {state}"
+        return f"Cannot {rule.verb} an {rule.noun} in state {state}"
     return ""

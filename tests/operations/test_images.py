@@ -79,6 +79,17 @@ def test_deleting_an_image_again_skips_it(act, synced):
     ]
 
 
+def test_an_image_being_deleted_is_skipped_as_an_image(act, synced):
+    image = Image.objects.filter(name__startswith="debian").first()
+    act("post", "/images/delete", [str(image.id)])
+
+    response, _ = act("post", "/images/delete", [str(image.id)])
+
+    assert response.json()["skipped"] == [
+        {"id": str(image.id), "reason": "Cannot delete an image in state deleting"}
+    ]
+
+
 def test_an_image_of_no_project_is_skipped(act, db):
     image = factories.ImageFactory()
 
