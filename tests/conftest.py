@@ -3,9 +3,18 @@ import logging
 
 import pytest
 from celery import current_app
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 pytest_plugins = ["openstack_simulator.pytest_plugin"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Each test starts with no request counted: users of different tests share ids (rolled
+    back rows), and the rate limits count per user id in the cache."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture

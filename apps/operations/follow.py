@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.clouds.choices import Operation
-from apps.clouds.drivers.base import TRANSIENT_ERRORS, DriverError, ServerStatus
-from apps.clouds.sync.runner import CHANGES_MARGIN
+from apps.clouds.drivers.base import CHANGES_MARGIN, TRANSIENT_ERRORS, DriverError, ServerStatus
 from apps.inventory.choices import ImageState, InstanceState
 from apps.inventory.models import Image, Instance
 
@@ -80,7 +79,7 @@ def _poll(driver, region: str, items: list[ActionItem]) -> None:
             log.warning("Following %s: %s", item, exc)
         except DriverError as exc:
             settled[item] = Settled(ItemStatus.FAILED, str(exc))
-    _record(settled)
+    _record_settled(settled)
 
 
 def _settle(driver, region: str, item: ActionItem, status: ServerStatus | None) -> Settled:
@@ -130,7 +129,7 @@ def _snapshot_saved(driver, region, item: ActionItem, status: ServerStatus) -> S
 
 
 @transaction.atomic
-def _record(settled: dict[ActionItem, Settled]) -> None:
+def _record_settled(settled: dict[ActionItem, Settled]) -> None:
     """The instances' new states in one bulk update, plainly finished items in one more."""
     changed = []
     for item, result in settled.items():

@@ -1,7 +1,7 @@
 """Celery tasks of the actions queue (routed there by the settings): carry out items, follow each
 project's accepted items to their end state, and sweep up what the broker lost. Acknowledged
 late: a message whose worker died is delivered again, and finds its items done or resumes them
-(execute.py). The database, not the broker, is the record of what is left to do."""
+(attempts.py). The database, not the broker, is the record of what is left to do."""
 
 import logging
 import math
@@ -17,8 +17,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from . import follow
+from .attempts import Next, carry_out, load
 from .choices import ItemStatus
-from .execute import Next, carry_out, load
 from .models import Action, ActionItem
 from .pacing import CallSlots, next_poll, release_follow_lease, take_follow_lease
 
@@ -143,7 +143,7 @@ def sweep() -> None:
             sent_at=now
         )
     # A running item's try was cut short: its message says so by counting that try as not
-    # made yet (see execute.carry_out).
+    # made yet (see attempts.carry_out).
     for attempts_before, group in groupby(rows, key=lambda row: row[0]):
         hand_over([pk for _, _, pk, _ in group], attempts_before)
     for project_id in follow.unfollowed_projects():

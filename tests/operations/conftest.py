@@ -3,7 +3,7 @@ from collections.abc import Callable
 import pytest
 
 from apps.inventory.models import AvailabilityZone, Flavor, Image, Instance, Keypair, Network
-from apps.operations import execute
+from apps.operations import attempts
 from apps.operations.models import ActionItem
 from apps.operations.pacing import CallSlots
 from perspective.celery import app
@@ -102,7 +102,7 @@ def action_calls(simulator, found: list[Instance]) -> int:
     )
 
 
-def carry_out(item_id: str, attempts_before: int = 0) -> execute.Result:
+def carry_out(item_id: str, attempts_before: int = 0) -> attempts.ItemResult:
     """What a message for the item (after that many attempts) does, as a worker runs it."""
     with CallSlots() as slots:
-        return execute.carry_out(execute.load([item_id]).get(item_id), attempts_before, slots)
+        return attempts.carry_out(attempts.load([item_id]).get(item_id), attempts_before, slots)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from apps.inventory import factories
 from apps.inventory.models import Instance
-from apps.operations import connections, execute
+from apps.operations import attempts, connections
 from apps.operations.models import ActionItem, Notification
 
 from .conftest import action_calls, carry_out, ids, instances, states
@@ -40,7 +40,7 @@ def test_a_rate_limit_is_retried_after_the_time_the_cloud_asks(act, synced, simu
 
     result = carry_out(str(item.id), 0)
 
-    assert (result.next, result.countdown, result.attempts) == (execute.Next.RETRY, 7.0, 1)
+    assert (result.next, result.countdown, result.attempts) == (attempts.Next.RETRY, 7.0, 1)
     item.refresh_from_db()
     assert (item.status, item.reason) == (
         "queued",
@@ -107,7 +107,7 @@ def test_a_cloud_that_stays_down_fails_the_item_after_five_tries(act, synced, si
     work()
 
     item = item_of(response)
-    assert (item.status, item.attempts) == ("failed", execute.MAX_ATTEMPTS)
+    assert (item.status, item.attempts) == ("failed", attempts.ITEM_MAX_ATTEMPTS)
     assert item.reason.startswith("Gave up after 5 tries: 503")
     assert states(found) == {"launched"}  # the interim state is undone
     assert Notification.objects.get().item == item

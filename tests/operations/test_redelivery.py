@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from apps.clouds import drivers
-from apps.operations import calls, execute, tasks
+from apps.operations import attempts, calls, tasks
 from apps.operations.models import ActionItem
 from apps.operations.pacing import CallSlots
 
@@ -109,7 +109,7 @@ def test_a_message_delivered_again_while_its_try_may_be_under_way_waits_for_it(
 
     result = carry_out(str(item.id), 0)
 
-    assert (result.next, result.attempts) == (execute.Next.LATER, 0)
+    assert (result.next, result.attempts) == (attempts.Next.LATER, 0)
     assert 290 < result.countdown <= 300  # when that try would be taken to be cut short
     assert action_calls(simulator, found) == 0
     item.refresh_from_db()
@@ -120,12 +120,12 @@ def test_a_try_cut_short_is_resumed_by_one_message_only(act, synced, simulator):
     found = instances(1)
     item = queued_item(act, "/instances/reboot", ids(found))
     cut_short_before_the_call(item)
-    first, second = execute.load([str(item.id)]), execute.load([str(item.id)])  # read together
+    first, second = attempts.load([str(item.id)]), attempts.load([str(item.id)])  # read together
 
     with CallSlots() as slots:
-        results = [execute.carry_out(loaded[str(item.id)], 0, slots) for loaded in (first, second)]
+        results = [attempts.carry_out(loaded[str(item.id)], 0, slots) for loaded in (first, second)]
 
-    assert [result.next for result in results] == [execute.Next.FOLLOW, execute.Next.NOTHING]
+    assert [result.next for result in results] == [attempts.Next.FOLLOW, attempts.Next.NOTHING]
     assert action_calls(simulator, found) == 1
 
 
@@ -167,5 +167,5 @@ def test_a_stale_message_leaves_the_item_to_the_newer_one(act, synced, simulator
 
     result = carry_out(str(item.id), 0)
 
-    assert result.next is execute.Next.NOTHING
+    assert result.next is attempts.Next.NOTHING
     assert action_calls(simulator, found) == 0

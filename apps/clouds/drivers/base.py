@@ -4,7 +4,7 @@ Sync and actions speak only these; a driver turns its provider's API into them.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 class DriverError(Exception):
@@ -41,6 +41,11 @@ class RateLimited(Unavailable):
 
 
 TRANSIENT_ERRORS = (Unavailable,)
+
+# A changes-since listing asks from this long before the last one started: the clocks of
+# Perspective and of the cloud may disagree, and a change in flight while it listed must not
+# be missed.
+CHANGES_MARGIN = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,13 @@
 """Carry out one recorded sync run: take the cloud's lease, call the driver, record the result."""
 
 import logging
-from datetime import timedelta
 
 from django.db.models import F
 from django.utils import timezone
 
 from .. import drivers
 from ..choices import SyncKind, SyncStatus
-from ..drivers.base import DriverError
+from ..drivers.base import CHANGES_MARGIN, DriverError
 from ..locks import cloud_lease
 from ..models import SyncRun
 from .catalog import sync_catalog
@@ -16,10 +15,6 @@ from .instances import sync_instances
 from .reconcile import Counts
 
 log = logging.getLogger(__name__)
-
-# changes-since asks from this long before the previous sync started: clocks of Perspective
-# and of the cloud may disagree, and a change in flight while it listed must not be missed.
-CHANGES_MARGIN = timedelta(minutes=2)
 
 
 def _no_progress(stage: str, done: int, total: int | None) -> None:

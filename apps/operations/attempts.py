@@ -26,7 +26,7 @@ from .rules import UNREACHABLE
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+ITEM_MAX_ATTEMPTS = 5
 RETRY_BASE_SECONDS = 1.0
 
 
@@ -39,7 +39,7 @@ class Next(enum.Enum):
 
 
 @dataclass
-class Result:
+class ItemResult:
     next: Next
     project_id: object = None
     attempts: int = 0
@@ -52,26 +52,26 @@ def load(item_ids: list[str]) -> dict[str, ActionItem]:
     return {str(pk): item for pk, item in items.in_bulk(item_ids).items()}
 
 
-def carry_out(item: ActionItem | None, attempts_before: int, slots: CallSlots) -> Result:
+def carry_out(item: ActionItem | None, attempts_before: int, slots: CallSlots) -> ItemResult:
     """Carries `item` on, if this message is the one to (see the module's docstring)."""
     if item is None or item.status in FINISHED:
-        return Result(Next.NOTHING)
+        return ItemResult(Next.NOTHING)
     if item.accepted_at:
-        return Result(Next.FOLLOW, item.project_id)
+        return ItemResult(Next.FOLLOW, item.project_id)
     interrupted = item.status == ItemStatus.RUNNING
     if item.attempts != attempts_before + interrupted:
-        return Result(Next.NOTHING)  # a stale message: another one carries this item on
+        return ItemResult(Next.NOTHING)  # a stale message: another one carries this item on
     if interrupted and item.due_at and item.due_at > timezone.now():
         # A message delivered twice, or one whose worker (or pool process) died: either way
         # the try it interrupted answers for the item until then.
         wait = (item.due_at - timezone.now()).total_seconds()
-        return Result(Next.LATER, attempts=attempts_before, countdown=wait)
+        return ItemResult(Next.LATER, attempts=attempts_before, countdown=wait)
     if _target_gone(item) or _target_unreachable(item):
-        return Result(Next.NOTHING)
+        return ItemResult(Next.NOTHING)
     if not slots.hold(item.cloud_id):
-        return Result(Next.WAIT)
+        return ItemResult(Next.WAIT)
     if not (_take_over(item) if interrupted else _claim(item)):
-        return Result(Next.NOTHING)
+        return ItemResult(Next.NOTHING)
     return _attempt(item, interrupted)
 
 
@@ -124,7 +124,7 @@ def _take_over(item: ActionItem) -> bool:
     return bool(taken)
 
 
-def _attempt(item: ActionItem, interrupted: bool) -> Result:
+def _attempt(item: ActionItem, interrupted: bool) -> ItemResult:
     driver = driver_for(item.cloud)
     region = item.project.region
     try:
@@ -137,31 +137,31 @@ def _attempt(item: ActionItem, interrupted: bool) -> Result:
         return _retry(item, exc)
     except DriverError as exc:
         outcomes.fail(item, str(exc), refused=True)
-        return Result(Next.NOTHING)
+        return ItemResult(Next.NOTHING)
     if calls.record_accepted(item, new_id):
         # A call made by the interrupted try was made after it started: followed from then.
         accepted_at = item.started_at if made else timezone.now()
         ActionItem.objects.filter(pk=item.pk).update(
             accepted_at=accepted_at, reason="", due_at=None
         )
-        return Result(Next.FOLLOW, item.project_id)
+        return ItemResult(Next.FOLLOW, item.project_id)
     outcomes.succeed(item)
-    return Result(Next.NOTHING)
+    return ItemResult(Next.NOTHING)
 
 
-def _not_found(item: ActionItem, exc: NotFound) -> Result:
+def _not_found(item: ActionItem, exc: NotFound) -> ItemResult:
     if item.operation in (Operation.DELETE_INSTANCE, Operation.DELETE_IMAGE):
         calls.forget(item)
         outcomes.succeed(item, "Already gone")
     else:
         outcomes.fail(item, str(exc), refused=True)
-    return Result(Next.NOTHING)
+    return ItemResult(Next.NOTHING)
 
 
-def _retry(item: ActionItem, exc: DriverError) -> Result:
-    if item.attempts >= MAX_ATTEMPTS:
+def _retry(item: ActionItem, exc: DriverError) -> ItemResult:
+    if item.attempts >= ITEM_MAX_ATTEMPTS:
         outcomes.fail(item, f"Gave up after {item.attempts} tries: {exc}", refused=True)
-        return Result(Next.NOTHING)
+        return ItemResult(Next.NOTHING)
     log.info("%s: try %d failed, will retry: %s", item, item.attempts, exc)
     countdown = retry_delay(exc, RETRY_BASE_SECONDS * 2 ** (item.attempts - 1))
     ActionItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(
@@ -169,4 +169,4 @@ def _retry(item: ActionItem, exc: DriverError) -> Result:
         reason=f"Try {item.attempts} failed: {exc}",
         due_at=timezone.now() + timedelta(seconds=countdown),
     )
-    return Result(Next.RETRY, attempts=item.attempts, countdown=countdown)
+    return ItemResult(Next.RETRY, attempts=item.attempts, countdown=countdown)
