@@ -6,6 +6,11 @@ from celery import current_app
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from apps.clouds import drivers
+from apps.inventory.models import Cloud
+
+from . import memory_driver
+
 pytest_plugins = ["openstack_simulator.pytest_plugin"]
 
 
@@ -50,3 +55,14 @@ def broker_down():
     conf.update(broker_url=unreachable, broker_write_url=unreachable, broker_connection_timeout=0.5)
     yield
     conf.update(saved)
+
+
+@pytest.fixture
+def memory_cloud(db):
+    """A cloud of type `memory` (tests/memory_driver.py), with one region and two flavors;
+    yields (the Cloud, the MemoryCloud its driver sees)."""
+    drivers.register(memory_driver.MemoryDriver)
+    memory = memory_driver.CLOUDS["memory"] = memory_driver.new_cloud()
+    cloud = Cloud.objects.create(name="memory", type=memory_driver.CLOUD_TYPE, auth_url="-")
+    yield cloud, memory
+    del drivers._DRIVERS[memory_driver.CLOUD_TYPE], memory_driver.CLOUDS["memory"]

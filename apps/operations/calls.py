@@ -4,6 +4,7 @@ has accepted it, and how a call that a dead worker may have made is recognised a
 from django.db import transaction
 
 from apps.clouds.choices import Operation
+from apps.clouds.drivers import Driver
 from apps.clouds.drivers.base import ServerSpec
 from apps.inventory.choices import ImageState, InstanceState
 from apps.inventory.models import Image, Instance
@@ -31,7 +32,7 @@ def _spec(item: ActionItem) -> ServerSpec:
 def _on_server(method: str, *parameters: str, **options):
     """The driver's `method` on the item's server, with these of the item's parameters."""
 
-    def call(driver, region: str, item: ActionItem):
+    def call(driver: Driver, region: str, item: ActionItem):
         arguments = (item.parameters[name] for name in parameters)
         return getattr(driver, method)(region, _server(item), *arguments, **options)
 
@@ -61,7 +62,7 @@ _CALLS = {
 }
 
 
-def call(driver, region: str, item: ActionItem):
+def call(driver: Driver, region: str, item: ActionItem):
     """Makes the item's call; returns the new server's or image's id for a launch or snapshot."""
     return _CALLS[item.operation](driver, region, item)
 
@@ -99,7 +100,7 @@ def _take_new_id(model, pk, cloud_id, real_id: str, state: str) -> None:
     model.objects.filter(pk=pk).update(real_id=real_id, state=state)
 
 
-def made_before(driver, region: str, item: ActionItem) -> tuple[bool, str | None]:
+def made_before(driver: Driver, region: str, item: ActionItem) -> tuple[bool, str | None]:
     """Whether the call of an interrupted attempt reached the cloud: (made, new id).
 
     Deletes and renames are simply made again: doing them twice changes nothing.

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.clouds.choices import Operation
+from apps.clouds.drivers import Driver
 from apps.clouds.drivers.base import CHANGES_MARGIN, TRANSIENT_ERRORS, DriverError, ServerStatus
 from apps.inventory.choices import ImageState, InstanceState
 from apps.inventory.models import Image, Instance
@@ -62,7 +63,7 @@ def poll(project_id) -> int:
     return _expire(followed(project_id))
 
 
-def _poll(driver, region: str, items: list[ActionItem]) -> None:
+def _poll(driver: Driver, region: str, items: list[ActionItem]) -> None:
     since = min(item.accepted_at for item in items) - CHANGES_MARGIN
     try:
         statuses = {s.real_id: s for s in driver.server_statuses(region, since)}
@@ -82,7 +83,7 @@ def _poll(driver, region: str, items: list[ActionItem]) -> None:
     _record_settled(settled)
 
 
-def _settle(driver, region: str, item: ActionItem, status: ServerStatus | None) -> Settled:
+def _settle(driver: Driver, region: str, item: ActionItem, status: ServerStatus | None) -> Settled:
     if item.instance is None or (status and status.state is None):
         if item.operation == Operation.DELETE_INSTANCE:
             return Settled(ItemStatus.SUCCEEDED, gone=True)
@@ -101,7 +102,9 @@ def _settle(driver, region: str, item: ActionItem, status: ServerStatus | None) 
     return Settled(ItemStatus.SUCCEEDED, state=status.state)
 
 
-def _awaiting_confirmation(driver, region, item: ActionItem, status: ServerStatus) -> Settled:
+def _awaiting_confirmation(
+    driver: Driver, region: str, item: ActionItem, status: ServerStatus
+) -> Settled:
     if not settings.ACTIONS_CONFIRM_RESIZE:
         return Settled(ItemStatus.SUCCEEDED, "The resize awaits confirmation", status.state)
     if not item.parameters.get("confirmed"):
@@ -111,7 +114,7 @@ def _awaiting_confirmation(driver, region, item: ActionItem, status: ServerStatu
     return Settled(state=status.state)
 
 
-def _snapshot_saved(driver, region, item: ActionItem, status: ServerStatus) -> Settled:
+def _snapshot_saved(driver: Driver, region: str, item: ActionItem, status: ServerStatus) -> Settled:
     """The instance is done with its snapshot: the image tells how it went."""
     image = Image.objects.filter(pk=item.image_id).values_list("real_id", flat=True).first()
     record = driver.image(region, image)

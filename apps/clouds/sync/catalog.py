@@ -19,6 +19,7 @@ from apps.inventory.models import (
     Subnet,
 )
 
+from ..drivers import Driver
 from .reconcile import (
     Counts,
     count_child_changes,
@@ -29,7 +30,7 @@ from .reconcile import (
 )
 
 
-def sync_catalog(driver, cloud, progress) -> Counts:
+def sync_catalog(driver: Driver, cloud, progress) -> Counts:
     counts = Counts()
     regions = driver.regions()
     progress("projects", 0, len(regions))
@@ -62,7 +63,7 @@ def _sync_projects(cloud, regions: list[str], counts: Counts) -> dict[str, Proje
     return {region: by_id[outcome.ids[region]] for region in regions}
 
 
-def _sync_region(driver, region: str, project: Project) -> Counts:
+def _sync_region(driver: Driver, region: str, project: Project) -> Counts:
     """Everything listed per project; every listing is read whole before anything is written."""
     listings = {
         "flavors": driver.flavors(region),

@@ -17,10 +17,11 @@ from apps.inventory.models import (
     Project,
 )
 
+from ..drivers import Driver
 from .reconcile import Counts, delete_ids, reconcile, replace_details
 
 
-def sync_instances(driver, cloud, progress, since: datetime | None = None) -> Counts:
+def sync_instances(driver: Driver, cloud, progress, since: datetime | None = None) -> Counts:
     """All instances of the cloud; with `since`, only those changed since then."""
     counts = Counts()
     projects = list(Project.objects.filter(cloud=cloud).order_by("region"))

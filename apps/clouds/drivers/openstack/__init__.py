@@ -25,11 +25,19 @@ from ..base import (
     AuthFailed,
     Conflict,
     DriverError,
+    FlavorRecord,
+    ImageRecord,
+    KeypairRecord,
+    NetworkRecord,
     NotFound,
+    QuotaRecord,
     RateLimited,
+    ServerRecord,
     ServerSpec,
     ServerStatus,
+    SubnetRecord,
     Unavailable,
+    ZoneRecord,
 )
 from . import records
 from .states import instance_state
@@ -68,7 +76,7 @@ class OpenStackDriver:
 
     # Listings ----------------------------------------------------------------------------
 
-    def servers(self, region: str, changes_since: datetime | None = None) -> Iterator:
+    def servers(self, region: str, changes_since: datetime | None = None) -> Iterator[ServerRecord]:
         """Every server of the region; with `changes_since`, those changed (or deleted) since."""
         for page in self._server_pages(region, changes_since):
             yield from map(records.server, page)
@@ -79,38 +87,38 @@ class OpenStackDriver:
         for page in self._server_pages(region, changes_since):
             yield from (_server_status(data) for data in page if not records.is_partial(data))
 
-    def flavors(self, region: str) -> list:
+    def flavors(self, region: str) -> list[FlavorRecord]:
         conn = self._connect(region)
         pages = self._pages(conn.compute, "/flavors/detail?is_public=None", "flavors")
         return [records.flavor(item) for page in pages for item in page]
 
-    def images(self, region: str) -> list:
+    def images(self, region: str) -> list[ImageRecord]:
         conn = self._connect(region)
         pages = self._pages(conn.image, f"/images?limit={PAGE_SIZE}", "images")
         return [records.image(item) for page in pages for item in page]
 
-    def networks(self, region: str) -> list:
+    def networks(self, region: str) -> list[NetworkRecord]:
         conn = self._connect(region)
         pages = self._pages(conn.network, f"/networks?limit={PAGE_SIZE}", "networks")
         return [records.network(item) for page in pages for item in page]
 
-    def subnets(self, region: str) -> list:
+    def subnets(self, region: str) -> list[SubnetRecord]:
         conn = self._connect(region)
         pages = self._pages(conn.network, f"/subnets?limit={PAGE_SIZE}", "subnets")
         return [records.subnet(item) for page in pages for item in page]
 
-    def keypairs(self, region: str) -> list:
+    def keypairs(self, region: str) -> list[KeypairRecord]:
         conn = self._connect(region)
         return [
             records.keypair(item) for item in self._get(conn.compute, "/os-keypairs")["keypairs"]
         ]
 
-    def zones(self, region: str) -> list:
+    def zones(self, region: str) -> list[ZoneRecord]:
         conn = self._connect(region)
         body = self._get(conn.compute, "/os-availability-zone")
         return [records.zone(item) for item in body.get("availabilityZoneInfo", [])]
 
-    def quota(self, region: str):
+    def quota(self, region: str) -> QuotaRecord:
         conn = self._connect(region)
         return records.quota(self._get(conn.compute, "/limits")["limits"]["absolute"])
 
@@ -182,7 +190,7 @@ class OpenStackDriver:
             return response.json()["image_id"]
         return response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
 
-    def image(self, region: str, real_id: str):
+    def image(self, region: str, real_id: str) -> ImageRecord:
         conn = self._connect(region)
         return records.image(self._get(conn.image, f"/images/{real_id}"))
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.clouds import drivers
+from apps.clouds.drivers import Driver
 from apps.clouds.drivers.base import DriverError
 from apps.inventory.models import Cloud
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         except DriverError as exc:
             raise CommandError(f"{cloud.name}: {exc}") from None
 
-    def _counts(self, driver, region: str) -> str:
+    def _counts(self, driver: Driver, region: str) -> str:
         counts = {
             "instances": sum(1 for _ in driver.servers(region)),
             "flavors": len(driver.flavors(region)),
