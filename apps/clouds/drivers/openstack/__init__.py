@@ -243,28 +243,18 @@ class OpenStackDriver:
 
     def _config(self, region: str | None) -> dict:
         cloud = self.cloud
-        if cloud.application_credential_id:
-            auth_type = "v3applicationcredential"
-            auth = {
-                "application_credential_id": cloud.application_credential_id,
-                "application_credential_secret": cloud.application_credential_secret,
-            }
-        else:
-            auth_type = "password"
-            auth = {
-                "username": cloud.username,
-                "password": cloud.password,
-                "user_domain_name": cloud.user_domain_name or None,
-                "user_domain_id": cloud.user_domain_id or None,
-                "project_name": cloud.project_name or None,
-                "project_id": cloud.project_id or None,
-                "project_domain_name": cloud.project_domain_name or None,
-                "project_domain_id": cloud.project_domain_id or None,
-            }
-        auth["auth_url"] = cloud.auth_url
+        with_credential = bool(cloud.application_credential_id)
+        credentials = {
+            name: getattr(cloud, name)
+            for name in cloud.CREDENTIAL_FIELDS
+            if name.startswith("application_credential_") == with_credential
+        }
         return {
-            "auth_type": auth_type,
-            "auth": {key: value for key, value in auth.items() if value is not None},
+            "auth_type": "v3applicationcredential" if with_credential else "password",
+            "auth": {
+                **{name: value for name, value in credentials.items() if value},
+                "auth_url": cloud.auth_url,
+            },
             "region_name": region,
             "interface": cloud.interface,
             "verify": cloud.verify_tls,
