@@ -53,7 +53,8 @@ def load(item_ids: list[str]) -> dict[str, ActionItem]:
 
 
 def carry_out(item: ActionItem | None, attempts_before: int, slots: CallSlots) -> ItemResult:
-    """Carries `item` on, if this message is the one to (see the module's docstring)."""
+    """Takes `item` one step on for this message: nothing when the item has ended or another
+    message is working on it; otherwise a call to the cloud, a retry later, or following."""
     if item is None or item.status in FINISHED:
         return ItemResult(Next.NOTHING)
     if item.accepted_at:

@@ -30,7 +30,8 @@ def _spec(item: ActionItem) -> ServerSpec:
 
 
 def _on_server(method: str, *parameters: str, **options):
-    """The driver's `method` on the item's server, with these of the item's parameters."""
+    """A call of the driver's `method` on the item's server, with the named item parameters as
+    its arguments, in order."""
 
     def call(driver: Driver, region: str, item: ActionItem):
         arguments = (item.parameters[name] for name in parameters)
@@ -94,7 +95,7 @@ def forget(item: ActionItem) -> None:
 
 @transaction.atomic
 def _take_new_id(model, pk, cloud_id, real_id: str, state: str) -> None:
-    """Gives the row the request made the cloud's id of what it made."""
+    """Stores the cloud's id of the new server (or image) on the row the request created."""
     # A sync that listed it first made a row of its own; the client holds the id of ours.
     model.objects.filter(cloud_id=cloud_id, real_id=real_id).exclude(pk=pk).delete()
     model.objects.filter(pk=pk).update(real_id=real_id, state=state)

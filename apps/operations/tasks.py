@@ -75,8 +75,8 @@ def run_items(item_ids: list[str], attempts_before: int = 0) -> None:
 
 
 def answer_for(item_ids: list[str], attempts_before: int, countdown: float) -> None:
-    """Tells the sweep that this message still answers for these items (those it is the one to
-    carry on), until `countdown` seconds from now."""
+    """Tells the sweep not to send these items again for `countdown` seconds: this message is
+    still working on them (those of them whose attempts it carries)."""
     due = timezone.now() + timedelta(seconds=countdown)
     ActionItem.objects.filter(
         pk__in=item_ids, status=ItemStatus.QUEUED, attempts=attempts_before
