@@ -51,6 +51,8 @@ def test_queued_instances_without_a_real_id_do_not_collide():
 
     factories.InstanceFactory.create_batch(2, project=project, real_id=None)
 
+    assert project.instances.filter(real_id=None).count() == 2
+
 
 def test_stable_id_depends_on_scope_kind_and_real_id():
     cloud_id = factories.CloudFactory().id

@@ -24,13 +24,24 @@ def test_first_sync_fills_every_model(sync, simulator):
     catalog, instances = sync("catalog"), sync("instances")
 
     assert (catalog.status, instances.status) == ("succeeded", "succeeded")
-    assert Project.objects.count() == 2
-    for model in (Flavor, Network, Subnet, Keypair, AvailabilityZone, Image, InstanceMetadata):
-        assert model.objects.exists(), model.__name__
-    assert Quota.objects.count() == 2
-    assert Instance.objects.count() == 60
+    regions = simulator.simulator.cloud.regions.values()
+    assert Project.objects.count() == len(regions) == Quota.objects.count()
+    for model, listed in (
+        (Flavor, "flavors"),
+        (Network, "networks"),
+        (Subnet, "subnets"),
+        (Keypair, "keypairs"),
+        (AvailabilityZone, "zones"),
+        (Instance, "servers"),
+    ):
+        assert model.objects.count() == sum(len(getattr(r, listed)) for r in regions), listed
+    images = {image for region in regions for image in region.images}
+    assert set(Image.objects.values_list("real_id", flat=True)) == images
+    metadata = sum(len(s.metadata) for r in regions for s in r.servers.values())
+    assert InstanceMetadata.objects.count() == metadata
     assert instances.created == 60
-    assert Instance.networks.through.objects.exists()
+    attached = sum(len(s.addresses) for r in regions for s in r.servers.values())
+    assert Instance.networks.through.objects.count() == attached
 
 
 def test_a_cloud_with_two_regions_yields_two_projects(sync, cloud):
