@@ -17,25 +17,23 @@ def _server(item: ActionItem) -> str:
 
 
 def _spec(item: ActionItem) -> ServerSpec:
-    parameters = item.parameters
+    plan = item.plan
     return ServerSpec(
         name=item.name,
-        flavor_real_id=parameters["flavorRealId"],
-        image_real_id=parameters["imageRealId"],
-        network_real_ids=tuple(parameters["networkRealIds"]),
-        keypair_name=parameters["keypairName"],
-        availability_zone=parameters["availabilityZone"],
-        metadata=parameters["metadata"],
+        flavor_real_id=plan.flavor_real_id,
+        image_real_id=plan.image_real_id,
+        network_real_ids=plan.network_real_ids,
+        keypair_name=plan.keypair_name,
+        availability_zone=plan.availability_zone,
+        metadata=plan.metadata,
     )
 
 
-def _on_server(method: str, *parameters: str, **options):
-    """A call of the driver's `method` on the item's server, with the named item parameters as
-    its arguments, in order."""
+def _on_server(method: str, **options):
+    """A call of the driver's `method` on the item's server."""
 
     def call(driver: Driver, region: str, item: ActionItem):
-        arguments = (item.parameters[name] for name in parameters)
-        return getattr(driver, method)(region, _server(item), *arguments, **options)
+        return getattr(driver, method)(region, _server(item), **options)
 
     return call
 
@@ -51,9 +49,15 @@ _CALLS = {
     Operation.UNPAUSE_INSTANCE: _on_server("unpause_server"),
     Operation.SUSPEND_INSTANCE: _on_server("suspend_server"),
     Operation.RESUME_INSTANCE: _on_server("resume_server"),
-    Operation.RESIZE_INSTANCE: _on_server("resize_server", "flavorRealId"),
-    Operation.REBUILD_INSTANCE: _on_server("rebuild_server", "imageRealId"),
-    Operation.RENAME_INSTANCE: _on_server("rename_server", "newName"),
+    Operation.RESIZE_INSTANCE: lambda driver, region, item: driver.resize_server(
+        region, _server(item), item.plan.flavor_real_id
+    ),
+    Operation.REBUILD_INSTANCE: lambda driver, region, item: driver.rebuild_server(
+        region, _server(item), item.plan.image_real_id
+    ),
+    Operation.RENAME_INSTANCE: lambda driver, region, item: driver.rename_server(
+        region, _server(item), item.plan.new_name
+    ),
     Operation.ADD_IMAGE: lambda driver, region, item: driver.create_image(
         region, _server(item), item.name
     ),
@@ -77,7 +81,7 @@ def record_accepted(item: ActionItem, new_id: str | None) -> bool:
     elif operation == Operation.ADD_IMAGE:
         _take_new_id(Image, item.image_id, item.cloud_id, new_id, ImageState.SAVING)
     elif operation == Operation.RENAME_INSTANCE:
-        Instance.objects.filter(pk=item.instance_id).update(name=item.parameters["newName"])
+        Instance.objects.filter(pk=item.instance_id).update(name=item.plan.new_name)
         return False
     elif operation == Operation.DELETE_IMAGE:
         forget(item)

@@ -2,7 +2,7 @@
 per poll, however many of its instances are followed, and the inventory updated in bulk."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -107,9 +107,9 @@ def _awaiting_confirmation(
 ) -> Settled:
     if not settings.ACTIONS_CONFIRM_RESIZE:
         return Settled(ItemStatus.SUCCEEDED, "The resize awaits confirmation", status.state)
-    if not item.parameters.get("confirmed"):
+    if not item.plan.confirmed:
         driver.confirm_resize(region, item.instance.real_id)
-        item.parameters["confirmed"] = True
+        item.parameters = replace(item.plan, confirmed=True).as_json()
         ActionItem.objects.filter(pk=item.pk).update(parameters=item.parameters)
     return Settled(state=status.state)
 
@@ -171,9 +171,9 @@ def _apply_end(item: ActionItem, result: Settled, instance: Instance) -> None:
     if result.status != ItemStatus.SUCCEEDED:
         return
     if item.operation == Operation.RESIZE_INSTANCE:
-        instance.flavor_id = item.parameters["flavor"]
+        instance.flavor_id = item.plan.flavor_id
     elif item.operation == Operation.REBUILD_INSTANCE:
-        instance.image_id = item.parameters["image"]
+        instance.image_id = item.plan.image_id
 
 
 def _expire(items) -> int:

@@ -31,7 +31,7 @@ _SUBJECTS = {
 
 def letter(item: ActionItem, reason: str) -> str:
     """`Failed to resize instance NAME (ID) to flavor F (FID): reason`."""
-    details = {**item.action.parameters, **item.parameters}
+    details = {**item.action.parameters, **item.plan.as_json()}
     subject = _SUBJECTS[item.operation].format(name=item.name, target=item.target_id, **details)
     return f"Failed to {subject}: {reason}"
 

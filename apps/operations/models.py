@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.clouds.choices import Operation
 
+from . import plans
 from .choices import ItemStatus
 
 
@@ -106,6 +107,11 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return f"{self.get_operation_display()} {self.name or self.target_id}: {self.status}"
+
+    @property
+    def plan(self) -> plans.Plan:
+        """What the call needs besides the instance or image (plans.py), from `parameters`."""
+        return plans.load(self.operation, self.parameters)
 
 
 class Notification(models.Model):
