@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Answers /ping and /live whatever the Host: load balancers check instances by address.
     "apps.service.middleware.PingMiddleware",
+    # Before CSRF and credentials: an unknown path is 404, a method the path does not take 405.
+    "perspective.errors.RoutingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -53,10 +53,10 @@ def test_too_many_ids_is_400(api):
     assert response.json() == {"message": f"At most {MAX_ITEMS} ids in one request"}
 
 
-def test_a_body_over_a_mebibyte_is_400(api):
+def test_a_body_over_a_mebibyte_is_413(api):
     response = put(api, json.dumps(["x" * 200] * 6000))
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert response.json() == {"message": "The request body is larger than 1048576 bytes"}
 
 
