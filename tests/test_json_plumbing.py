@@ -24,7 +24,14 @@ JSON_ENDPOINTS = [
     ("POST", "/images"),
     ("POST", "/images/delete"),
     ("POST", "/notifications/acknowledge"),
+    ("POST", "/api/clouds/east/sync"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def east():
+    """The cloud of the sync endpoint, so that it reads the body rather than answer 404."""
+    return factories.CloudFactory(name="east")
 
 
 def send(api, method, path, body, content_type="application/json", **extra):
