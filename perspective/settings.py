@@ -234,6 +234,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": VERSION,
     "SERVE_PUBLIC": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Public, so credentials are not read: a malformed Authorization header cannot fail it.
+    "SERVE_AUTHENTICATION": [],
     "SERVE_INCLUDE_SCHEMA": False,
     # Request bodies get their own components (LaunchRequest, ...), apart from the responses.
     "COMPONENT_SPLIT_REQUEST": True,
