@@ -9,6 +9,7 @@ from django.db import DataError, connection, transaction
 from django_filters.fields import IsoDateTimeField
 
 from . import regexp
+from .access import access_of
 
 
 class _LenientIsoDateTimeField(IsoDateTimeField):
@@ -101,6 +102,22 @@ class MultipleValueFilter(django_filters.MultipleChoiceFilter):
 def multiple_ids(field_name: str, **kwargs) -> MultipleValueFilter:
     """Rows related to any of the public ids (UUIDs) given; a malformed id is a 400."""
     return MultipleValueFilter(field_name=field_name, child=forms.UUIDField(), **kwargs)
+
+
+class _ProjectIdsFilter(MultipleValueFilter):
+    def filter(self, qs, value):
+        visible = access_of(self.parent.request.user).visible_project_ids
+        if value and visible is not None:
+            value = [project for project in value if project in visible]
+            if not value:
+                return qs.none()
+        return super().filter(qs, value)
+
+
+def project_ids(field_name: str, **kwargs) -> MultipleValueFilter:
+    """Rows related to any of these projects among those the user sees: a hidden project's id
+    filters as one that does not exist (an image shared with it must not tell)."""
+    return _ProjectIdsFilter(field_name=field_name, child=forms.UUIDField(), **kwargs)
 
 
 class _RegexField(forms.CharField):
