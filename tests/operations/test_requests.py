@@ -64,7 +64,7 @@ def test_unknown_ids_are_404_listing_them_and_nothing_is_done(api, instance):
     response = put(api, json.dumps([str(instance.id), "nope", "gone"]))
 
     assert response.status_code == 404
-    assert response.json() == {"message": "Instances nope, gone do not exist"}
+    assert response.json() == {"message": "Instances nope, gone do not exist; nothing was queued"}
     assert not Action.objects.exists()
     instance.refresh_from_db()
     assert instance.state == "launched"
@@ -153,3 +153,14 @@ def test_an_id_spelt_otherwise_is_queued_as_the_one_id(api, instance):
     assert response.status_code == 200
     assert response.json()["queued"] == [str(instance.id)]
     assert ActionItem.objects.get().target_id == str(instance.id)
+
+
+def test_every_unknown_id_is_named(api, instance):
+    unknown = [f"gone-{n}" for n in range(150)]
+
+    response = put(api, json.dumps([str(instance.id), *unknown]))
+
+    assert response.status_code == 404
+    assert response.json()["message"] == (
+        f"Instances {', '.join(unknown)} do not exist; nothing was queued"
+    )
