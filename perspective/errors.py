@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.jsonapi.authentication import HOW as HOW_TO_AUTHENTICATE
 from apps.jsonapi.ids import parse_id
 from apps.service.health import OUTAGE_RETRY_AFTER
 
@@ -35,7 +36,10 @@ def _message(exc, data):
     if isinstance(exc, exceptions.ValidationError):
         return _flatten(data)
     detail = getattr(exc, "detail", None)
-    return str(detail) if detail is not None else str(exc)
+    message = str(detail) if detail is not None else str(exc)
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return f"{message.rstrip('.')}: {HOW_TO_AUTHENTICATE}"
+    return message
 
 
 def _flatten(data, prefix=""):

@@ -201,10 +201,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "perspective.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "perspective.schema.AutoSchema",
-    # Tokens for programs (`Authorization: Token ...`), sessions for staff in the browsable API;
-    # TokenAuthentication first, so that a request without credentials is a 401.
+    # Tokens for programs (`Authorization: Token ...` or `Bearer ...`), sessions for staff in the
+    # browsable API; TokenAuthentication first, so that a request without credentials is a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.jsonapi.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
