@@ -252,7 +252,7 @@ class ActionSerializer(WireSerializer):
 class NotificationSerializer(WireSerializer):
     id = serializers.IntegerField()
     # To the microsecond, so that a client can ask for what came since the last one it saw.
-    timestamp = serializers.DateTimeField(source="created_at")
+    timestamp = WireDateTimeField(source="created_at", timespec="microseconds")
     message = serializers.CharField()
     actionId = serializers.UUIDField(source="action_id", required=False)
 
