@@ -4,6 +4,7 @@ and a database or broker that does not answer (503 with Retry-After, never a tra
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError
 from django.db import OperationalError as DatabaseUnavailable
 from django.http import JsonResponse
@@ -11,6 +12,8 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.jsonapi.authentication import HOW as HOW_TO_AUTHENTICATE
+from apps.jsonapi.ids import parse_id
 from apps.service.health import OUTAGE_RETRY_AFTER
 
 
@@ -33,7 +36,10 @@ def _message(exc, data):
     if isinstance(exc, exceptions.ValidationError):
         return _flatten(data)
     detail = getattr(exc, "detail", None)
-    return str(detail) if detail is not None else str(exc)
+    message = str(detail) if detail is not None else str(exc)
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return f"{message.rstrip('.')}: {HOW_TO_AUTHENTICATE}"
+    return message
 
 
 def _flatten(data, prefix=""):
@@ -47,6 +53,43 @@ def _flatten(data, prefix=""):
 
 def handler404(request, exception=None):
     return JsonResponse({"message": f"Nothing at {request.path}"}, status=404)
+
+
+class RoutingMiddleware:
+    """Answers for the path and the method before credentials or CSRF are looked at: a method
+    a real path does not take is 405 naming the ones it does; a path that is no real path is a
+    JSON 404 naming it, also where its last part is no id (`PUT /instances/reboott` is a typo,
+    not a method the instance refuses) and under DEBUG, whose own 404 page is HTML. The admin
+    keeps its pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        pages = ("/admin/", f"/{settings.STATIC_URL.lstrip('/')}")
+        is_json = response.get("Content-Type", "").startswith("application/json")
+        if response.status_code == 404 and not is_json and not request.path.startswith(pages):
+            return handler404(request)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        allowed = _allowed_methods(view_func)
+        if allowed is None or request.method in allowed:
+            return None
+        if "pk" in view_kwargs and parse_id(view_kwargs["pk"]) is None:
+            return handler404(request)
+        message = f'Method "{request.method}" not allowed.'
+        return JsonResponse({"message": message}, status=405, headers={"Allow": ", ".join(allowed)})
+
+
+def _allowed_methods(view_func) -> list[str] | None:
+    """The methods of a DRF view, as its route declares them; None for other views."""
+    view_class = getattr(view_func, "cls", None)
+    if view_class is None:
+        return None
+    allowed = view_class(**view_func.initkwargs).allowed_methods
+    return [*allowed, "HEAD"] if "GET" in allowed else allowed
 
 
 def handler500(request):

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Answers /ping and /live whatever the Host: load balancers check instances by address.
     "apps.service.middleware.PingMiddleware",
+    # Before CSRF and credentials: an unknown path is 404, a method the path does not take 405.
+    "perspective.errors.RoutingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -199,10 +201,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "perspective.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "perspective.schema.AutoSchema",
-    # Tokens for programs (`Authorization: Token ...`), sessions for staff in the browsable API;
-    # TokenAuthentication first, so that a request without credentials is a 401.
+    # Tokens for programs (`Authorization: Token ...` or `Bearer ...`), sessions for staff in the
+    # browsable API; TokenAuthentication first, so that a request without credentials is a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.jsonapi.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -232,6 +234,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": VERSION,
     "SERVE_PUBLIC": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Public, so credentials are not read: a malformed Authorization header cannot fail it.
+    "SERVE_AUTHENTICATION": [],
     "SERVE_INCLUDE_SCHEMA": False,
     # Request bodies get their own components (LaunchRequest, ...), apart from the responses.
     "COMPONENT_SPLIT_REQUEST": True,

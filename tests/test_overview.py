@@ -203,3 +203,17 @@ def test_the_queries_do_not_grow_with_clouds_and_actions(who, admin_user, staff,
         Grant.objects.create(user=staff, cloud=project.cloud, role="viewer")
 
     assert queries(client) == few, f"{few} queries for one cloud"
+
+
+def test_an_action_that_queued_nothing_is_not_listed(admin_client, admin_user):
+    activity("alpha")
+    again = Action.objects.create(operation="deleteInstance", requested_by=admin_user)
+    ActionItem.objects.create(
+        action=again, operation="deleteInstance", target_id="gone", status="skipped",
+        reason="Instance gone does not exist",
+    )  # fmt: skip
+
+    overview = admin_client.get(INDEX).context["overview"]
+
+    assert [summary.action.operation for summary in overview.actions] == ["rebootInstance"]
+    assert overview.actions_total == 1

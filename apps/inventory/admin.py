@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.db.models import Prefetch
+from rest_framework.authtoken import admin as authtoken_admin
+from rest_framework.authtoken.models import TokenProxy
 
 from .access import access_of
 from .admin_access import ProjectAccessMixin, SuperuserEditsMixin, SuperuserOnlyMixin
@@ -219,3 +221,11 @@ class GrantAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
     list_filter = ("role", "cloud", "project")
     search_fields = ("user__username", "group__name", "project__name", "cloud__name")
     raw_id_fields = ("user",)
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(SuperuserOnlyMixin, authtoken_admin.TokenAdmin):
+    """A token's page shows its key, which logs in as its user: superusers only."""

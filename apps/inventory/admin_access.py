@@ -8,15 +8,31 @@ from .access import access_of
 
 
 class VisibleRelatedFilter(admin.RelatedFieldListFilter):
-    """Lists the related objects the user sees in their own admin, not every one."""
+    """Lists the related objects the user sees in their own admin, not every one, and filters
+    by those only: a hidden one chosen in the URL matches nothing, as one that does not exist
+    (an image shared with a hidden project must not tell)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.model_admin = model_admin
+        super().__init__(field, request, params, model, model_admin, field_path)
 
     def field_choices(self, field, request, model_admin):
-        related_admin = model_admin.admin_site.get_model_admin(field.related_model)
-        visible = related_admin.get_queryset(request).values("pk")
+        visible = self._visible(request).values("pk")
         ordering = self.field_admin_ordering(field, request, model_admin)
         return field.get_choices(
             include_blank=False, limit_choices_to={"pk__in": visible}, ordering=ordering
         )
+
+    def queryset(self, request, queryset):
+        chosen = set(self.lookup_val or [])
+        visible = self._visible(request)
+        if chosen and visible.filter(pk__in=chosen).count() < len(chosen):
+            return queryset.none()
+        return super().queryset(request, queryset)
+
+    def _visible(self, request):
+        related_admin = self.model_admin.admin_site.get_model_admin(self.field.related_model)
+        return related_admin.get_queryset(request)
 
 
 class ProjectAccessMixin:

@@ -1,5 +1,6 @@
 """Model fields of the inventory."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
@@ -56,3 +57,37 @@ class EncryptedTextField(models.TextField):
         if not value:
             return value
         return crypto.encrypt(value)
+
+    def get_lookup(self, lookup_name):
+        """None: no filter compares a secret (a `startswith` or `regex` answered row by row
+        would read it out character by character)."""
+        return None
+
+    def get_transform(self, lookup_name):
+        return None
+
+
+# Secrets outside the inventory: a user's password hash and an API token.
+_OTHER_SECRETS = {("auth", "user", "password"), ("authtoken", "token", "key")}
+
+
+def is_secret(field) -> bool:
+    if isinstance(field, EncryptedTextField):
+        return True
+    opts = field.model._meta.concrete_model._meta
+    return (opts.app_label, opts.model_name, field.name) in _OTHER_SECRETS
+
+
+def touches_secret(model, lookup: str) -> bool:
+    """Whether a lookup path (`project__cloud__password__regex`) reaches a secret field."""
+    for part in lookup.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if is_secret(field):
+            return True
+        if not field.is_relation or field.related_model is None:
+            return False
+        model = field.related_model
+    return False

@@ -1,19 +1,38 @@
 """Filter types of the API's filtersets (django-filter): a query parameter that is not valid is
 a 400 with a message naming it, never a failed database query."""
 
+from datetime import UTC, datetime
+
 import django_filters
 from django import forms
 from django.db import DataError, connection, transaction
 from django_filters.fields import IsoDateTimeField
 
 from . import regexp
+from .access import access_of
 
 
 class _LenientIsoDateTimeField(IsoDateTimeField):
-    """An unencoded `+02:00` offset arrives in a query string as ` 02:00`."""
+    """An unencoded `+02:00` offset arrives in a query string as ` 02:00`; a time that is no
+    time in UTC (`9999-12-31T23:59:59-23:59`) is an error, not a crash of the query."""
 
     def strptime(self, value, format):
         return super().strptime(value.strip().replace(" ", "+"), format)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return value and in_utc(value)
+        except OverflowError:
+            raise forms.ValidationError(OUT_OF_RANGE) from None
+
+
+OUT_OF_RANGE = "Out of the range of times: years 1 to 9999 in UTC."
+
+
+def in_utc(moment: datetime) -> datetime:
+    """`moment` in UTC; OverflowError when that falls outside years 1 to 9999."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment
 
 
 class LenientIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -83,6 +102,22 @@ class MultipleValueFilter(django_filters.MultipleChoiceFilter):
 def multiple_ids(field_name: str, **kwargs) -> MultipleValueFilter:
     """Rows related to any of the public ids (UUIDs) given; a malformed id is a 400."""
     return MultipleValueFilter(field_name=field_name, child=forms.UUIDField(), **kwargs)
+
+
+class _ProjectIdsFilter(MultipleValueFilter):
+    def filter(self, qs, value):
+        visible = access_of(self.parent.request.user).visible_project_ids
+        if value and visible is not None:
+            value = [project for project in value if project in visible]
+            if not value:
+                return qs.none()
+        return super().filter(qs, value)
+
+
+def project_ids(field_name: str, **kwargs) -> MultipleValueFilter:
+    """Rows related to any of these projects among those the user sees: a hidden project's id
+    filters as one that does not exist (an image shared with it must not tell)."""
+    return _ProjectIdsFilter(field_name=field_name, child=forms.UUIDField(), **kwargs)
 
 
 class _RegexField(forms.CharField):

@@ -5,7 +5,7 @@ time, `_before` strictly before it."""
 import django_filters
 
 from .choices import CloudType, ImageState, InstanceState
-from .filters import MultipleValueFilter, RegexFilter, multiple_ids, time_range
+from .filters import MultipleValueFilter, RegexFilter, multiple_ids, project_ids, time_range
 from .models import Cloud, Flavor, Image, Instance, Network, Project
 
 
@@ -30,7 +30,7 @@ class ProjectEntityFilterSet(NamedFilterSet):
     cloud = MultipleValueFilter(
         field_name="project__cloud__name", help_text="In any of these clouds."
     )
-    project = multiple_ids("project", help_text="In any of these projects.")
+    project = project_ids("project", help_text="In any of these projects.")
 
 
 _TIMES = (("created", "created"), ("last_updated", "updated"))
@@ -38,7 +38,7 @@ _TIMES = (("created", "created"), ("last_updated", "updated"))
 
 class InstanceFilterSet(CloudEntityFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=InstanceState.choices, distinct=False)
-    project = multiple_ids("project", help_text="In any of these projects.")
+    project = project_ids("project", help_text="In any of these projects.")
     flavor = multiple_ids("flavor", help_text="Of any of these flavors.")
     image = multiple_ids("image", help_text="From any of these images.")
     ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("state", "state"), *_TIMES))
@@ -50,7 +50,7 @@ class InstanceFilterSet(CloudEntityFilterSet):
 
 class ImageFilterSet(CloudEntityFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=ImageState.choices, distinct=False)
-    project = multiple_ids("projects", distinct=True, help_text="Usable in any of these projects.")
+    project = project_ids("projects", distinct=True, help_text="Usable in any of these projects.")
     ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("state", "state"), *_TIMES))
 
     class Meta:

@@ -2,6 +2,7 @@
 batch actions added to the inventory's Instance admin, through the same services as the API."""
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -9,6 +10,7 @@ from apps.clouds.choices import Operation
 from apps.inventory.admin import InstanceAdmin, ReadOnlyAdminMixin
 from apps.inventory.admin_access import ProjectAccessMixin
 from apps.inventory.models import Instance
+from apps.jsonapi.ids import parse_id
 
 from . import acknowledgement, services
 from .models import Action, ActionItem, Notification
@@ -46,6 +48,20 @@ class ActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return visible_actions(request.user, super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        """By the action's id, or an item's id or name among the items the user sees: a
+        hidden item's name must match nothing, as a name that does not exist."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        items = visible_items_of(request.user).filter(
+            Q(target_id__icontains=term) | Q(name__icontains=term)
+        )
+        matching = Q(pk__in=items.values("action"))
+        if parse_id(term):
+            matching |= Q(pk=parse_id(term))
+        return queryset.filter(matching), False
 
 
 class OpenFilter(admin.SimpleListFilter):

@@ -14,6 +14,7 @@ from apps.inventory.filters import (
 
 from .choices import ItemStatus
 from .models import Action, ActionItem, Notification
+from .visibility import visible_items
 
 
 class NotificationFilterSet(django_filters.FilterSet):
@@ -28,12 +29,6 @@ class NotificationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Notification
         fields = []
-
-
-def _with_items(queryset, **item_filter):
-    """The actions with at least one item matching `item_filter`."""
-    items = ActionItem.objects.filter(action=OuterRef("pk"), **item_filter)
-    return queryset.filter(Exists(items))
 
 
 class ActionFilterSet(django_filters.FilterSet):
@@ -69,10 +64,18 @@ class ActionFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_status(self, queryset, name, value):
-        return _with_items(queryset, status__in=value) if value else queryset
+        return self._with_items(queryset, status__in=value) if value else queryset
 
     def filter_project(self, queryset, name, value):
-        return _with_items(queryset, project__in=value) if value else queryset
+        return self._with_items(queryset, project__in=value) if value else queryset
 
     def filter_cloud(self, queryset, name, value):
-        return _with_items(queryset, cloud__name__in=value) if value else queryset
+        return self._with_items(queryset, cloud__name__in=value) if value else queryset
+
+    def _with_items(self, queryset, **item_filter):
+        """The actions with at least one item matching `item_filter` among those the user
+        sees: an item in a hidden project must not make its action match."""
+        items = ActionItem.objects.filter(
+            visible_items(self.request.user), action=OuterRef("pk"), **item_filter
+        )
+        return queryset.filter(Exists(items))

@@ -101,22 +101,13 @@ def resize(ids: list[str], flavor_id: str, user=None) -> Outcome:
     with transaction.atomic():
         rows = _instances(ids, user)
         _check_cloud(rows.values(), flavor.project.cloud_id, f"Flavor {flavor_id}")
-        in_projects = dict(
-            Flavor.objects.filter(
-                real_id=flavor.real_id, project__in={row["project_id"] for row in rows.values()}
-            ).values_list("project_id", "id")
-        )
+        _check_region(rows.values(), {flavor.project_id}, f"Flavor {flavor_id}")
 
         def check(item: Item) -> None:
-            project_flavor = in_projects.get(item.row["project_id"])
-            if project_flavor is None:
-                item.reason = (
-                    f"Flavor {flavor.name} does not exist in project {item.row['project__name']}"
-                )
-            elif project_flavor == item.row["flavor_id"]:
+            if flavor.id == item.row["flavor_id"]:
                 item.reason = f"The instance already has flavor {flavor.name}"
             else:
-                item.parameters = {"flavor": str(project_flavor), "flavorRealId": flavor.real_id}
+                item.parameters = {"flavor": str(flavor.id), "flavorRealId": flavor.real_id}
 
         return _instance_batch(
             Operation.RESIZE_INSTANCE, ids, user, parameters, check=check, rows=rows
@@ -129,6 +120,8 @@ def rebuild(ids: list[str], image_id: str, user=None) -> Outcome:
     with transaction.atomic():
         rows = _instances(ids, user)
         _check_cloud(rows.values(), image.cloud_id, f"Image {image_id}")
+        regions = set(image.projects.values_list("id", flat=True))
+        _check_region(rows.values(), regions, f"Image {image_id}")
 
         def check(item: Item) -> None:
             item.parameters = {"image": str(image.id), "imageRealId": image.real_id}
@@ -514,13 +507,18 @@ def _check_cloud(rows, cloud_id, what: str) -> None:
         raise ActionError(f"{what} is of another cloud than instance {other['name']}")
 
 
-SHOWN_IDS = 100
+def _check_region(rows, projects: set, what: str) -> None:
+    """As launch checks: a flavor or an image serves the projects (regions) it is in only."""
+    other = next((row for row in rows if row["project_id"] not in projects), None)
+    if other is not None:
+        raise ActionError(
+            f"{what} is not in project {other['project__name']} of instance {other['name']}"
+        )
 
 
 def _unknown(noun: str, ids: list[str]) -> str:
-    """`Instance X does not exist`, or `Instances X, Y do not exist` (the first 100 named)."""
+    """`Instance X does not exist; nothing was queued`, or `Instances X, Y do not exist; ...`:
+    every unknown id, so that the client can drop them all and ask again."""
     if len(ids) == 1:
-        return f"{noun} {ids[0]} does not exist"
-    named = ", ".join(ids[:SHOWN_IDS])
-    more = f" and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else ""
-    return f"{noun}s {named}{more} do not exist"
+        return f"{noun} {ids[0]} does not exist; nothing was queued"
+    return f"{noun}s {', '.join(ids)} do not exist; nothing was queued"

@@ -8,7 +8,7 @@ a common table expression of the statement (or the visible projects the rewrite 
 
 from sqlglot import exp
 
-from . import catalog, restrict
+from . import catalog, errors, restrict
 from .errors import QueryError
 from .functions import FUNCTIONS, META_FUNCTIONS
 
@@ -162,7 +162,7 @@ def _plain(node: exp.Expression) -> None:
     if isinstance(node, exp.Table | exp.Column) and {"db", "catalog"} & set(extra):
         name = ".".join(part.name for part in node.parts)
         if isinstance(node, exp.Table):
-            raise QueryError.syntax(f'Table "{name}" does not exist')
+            raise errors.table_does_not_exist(name)
         raise QueryError.syntax(f'Column "{name}" is not available for selection')
     if extra:
         raise QueryError.syntax(
@@ -181,4 +181,4 @@ def only_views(tree: exp.Expression) -> None:
     for table in tree.find_all(exp.Table):
         known = table.name in views or table.name in ctes or restrict.reads_projects(table)
         if not known:
-            raise QueryError.syntax(f'Table "{table.name}" does not exist')
+            raise errors.table_does_not_exist(table.name)

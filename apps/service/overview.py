@@ -8,7 +8,7 @@ the number of clouds, runs or actions.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from apps.clouds.choices import SyncKind
@@ -17,7 +17,7 @@ from apps.inventory.access import access_of
 from apps.inventory.choices import InstanceState
 from apps.inventory.models import Cloud, Instance, Project
 from apps.operations.choices import ItemStatus
-from apps.operations.models import Action, Notification
+from apps.operations.models import Action, ActionItem, Notification
 from apps.operations.visibility import visible_actions, visible_items
 
 WINDOW = timedelta(hours=24)
@@ -77,7 +77,9 @@ class Overview:
 def overview(user) -> Overview:
     since = timezone.now() - WINDOW
     access = access_of(user)
-    actions = visible_actions(user).filter(requested_at__gte=since)
+    # An action that queued nothing (every item skipped, say a delete asked again) did nothing.
+    queued = ActionItem.objects.filter(action=OuterRef("pk")).exclude(status=ItemStatus.SKIPPED)
+    actions = visible_actions(user).filter(Exists(queued), requested_at__gte=since)
     letters = access.visible(
         Notification.objects.filter(acknowledged_at__isnull=True), "item__project"
     )

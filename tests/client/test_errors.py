@@ -71,7 +71,9 @@ def test_what_the_server_calls_malformed_is_exit_2_and_unknown_ids_exit_1(cli, f
     assert malformed.exit_code == 2
     assert malformed.stderr.startswith("Error: Ids are non-empty strings")
     assert unknown.exit_code == 1
-    assert unknown.stderr == "Error: Instance 00000000-0000-4000-8000-000000000000 does not exist\n"
+    assert unknown.stderr == (
+        "Error: Instance 00000000-0000-4000-8000-000000000000 does not exist; nothing was queued\n"
+    )
 
 
 @pytest.fixture

@@ -26,7 +26,10 @@ def test_without_credentials_it_is_a_401(world, listing):
     response = APIClient().get(f"/api/{listing}/")
 
     assert response.status_code == 401
-    assert response.json() == {"message": "Authentication credentials were not provided."}
+    assert response.json() == {
+        "message": "Authentication credentials were not provided: send the header "
+        "`Authorization: Token <key>` (or `Bearer <key>`)"
+    }
 
 
 @pytest.mark.parametrize("listing", LISTINGS)

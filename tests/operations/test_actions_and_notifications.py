@@ -107,3 +107,13 @@ def test_since_may_be_given_in_utc_with_a_z(api, letters):
     assert [n["message"] for n in api.get("/notifications", {"since": since}).json()] == [
         "Failed to reboot instance 2"
     ]
+
+
+def test_a_notification_timestamp_has_the_offset_of_every_other_timestamp(api, letters):
+    letter = api.get("/notifications").json()[0]
+    action = api.get(f"/actions/{letter['actionId']}").json()
+
+    assert letter["timestamp"].endswith("+00:00")
+    assert action["requestedAt"].endswith("+00:00")
+    since = api.get("/notifications", {"since": letter["timestamp"]}).json()
+    assert letter["id"] not in [later["id"] for later in since]  # a client's `since` round trip

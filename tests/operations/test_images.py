@@ -46,7 +46,7 @@ def test_a_snapshot_of_an_unknown_instance_is_404(api, synced):
 
     assert (response.status_code, response.json()) == (
         404,
-        {"message": "Instance nope does not exist"},
+        {"message": "Instance nope does not exist; nothing was queued"},
     )
     assert not Image.objects.filter(name="backup").exists()
 

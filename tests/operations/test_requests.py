@@ -53,10 +53,10 @@ def test_too_many_ids_is_400(api):
     assert response.json() == {"message": f"At most {MAX_ITEMS} ids in one request"}
 
 
-def test_a_body_over_a_mebibyte_is_400(api):
+def test_a_body_over_a_mebibyte_is_413(api):
     response = put(api, json.dumps(["x" * 200] * 6000))
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert response.json() == {"message": "The request body is larger than 1048576 bytes"}
 
 
@@ -64,7 +64,7 @@ def test_unknown_ids_are_404_listing_them_and_nothing_is_done(api, instance):
     response = put(api, json.dumps([str(instance.id), "nope", "gone"]))
 
     assert response.status_code == 404
-    assert response.json() == {"message": "Instances nope, gone do not exist"}
+    assert response.json() == {"message": "Instances nope, gone do not exist; nothing was queued"}
     assert not Action.objects.exists()
     instance.refresh_from_db()
     assert instance.state == "launched"
@@ -120,3 +120,47 @@ def test_the_work_is_sent_as_item_ids_only(
     items = {str(pk) for pk in ActionItem.objects.values_list("id", flat=True)}
     assert [(len(chunk), tries) for chunk, tries in sent] == [(10, 0), (5, 0)]
     assert {item_id for chunk, _ in sent for item_id in chunk} == items
+
+
+def spellings(instance) -> list[str]:
+    """One instance id, five ways: as stored, upper case, in braces, as a URN, without dashes."""
+    text = str(instance.id)
+    return [text, text.upper(), "{" + text + "}", f"urn:uuid:{text}", instance.id.hex]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/instances/reboot", lambda ids: ids),
+        ("/instances/rename", lambda ids: {spelling: "new" for spelling in ids}),
+    ],
+    ids=["reboot", "rename"],
+)
+def test_one_id_spelt_five_ways_is_one_id_given_five_times(api, instance, path, body):
+    ids = spellings(instance)
+
+    response = put(api, json.dumps(body(ids)), path=path)
+
+    assert response.status_code == 400
+    shown = ", ".join(repr(spelling) for spelling in ids)
+    assert response.json()["message"].endswith(f"more than once: '{instance.id}' (as {shown})")
+    assert not Action.objects.exists()
+
+
+def test_an_id_spelt_otherwise_is_queued_as_the_one_id(api, instance):
+    response = put(api, json.dumps([str(instance.id).upper()]))
+
+    assert response.status_code == 200
+    assert response.json()["queued"] == [str(instance.id)]
+    assert ActionItem.objects.get().target_id == str(instance.id)
+
+
+def test_every_unknown_id_is_named(api, instance):
+    unknown = [f"gone-{n}" for n in range(150)]
+
+    response = put(api, json.dumps([str(instance.id), *unknown]))
+
+    assert response.status_code == 404
+    assert response.json()["message"] == (
+        f"Instances {', '.join(unknown)} do not exist; nothing was queued"
+    )

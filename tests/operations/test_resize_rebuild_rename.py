@@ -61,7 +61,7 @@ def test_an_unknown_flavor_is_404_naming_it(api, synced):
     response = api.put("/instances/resize/nope", ids(instances(1)), format="json")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "Flavor nope does not exist"}
+    assert response.json() == {"message": "Flavor nope does not exist; nothing was queued"}
 
 
 def test_a_flavor_of_another_cloud_is_400(api, synced):
@@ -98,7 +98,8 @@ def test_an_unknown_image_is_404_and_one_of_another_cloud_400(api, synced):
     unknown = api.put("/instances/rebuild/nope", found, format="json")
     other = api.put(f"/instances/rebuild/{foreign.id}", found, format="json")
 
-    assert (unknown.status_code, unknown.json()) == (404, {"message": "Image nope does not exist"})
+    message = "Image nope does not exist; nothing was queued"
+    assert (unknown.status_code, unknown.json()) == (404, {"message": message})
     assert other.status_code == 400
 
 
@@ -123,3 +124,25 @@ def test_rename_needs_a_map_of_non_empty_names(api, synced):
     response = api.put("/instances/rename", {target: ""}, format="json")
     assert response.status_code == 400
     assert "New names are non-empty strings" in response.json()["message"]
+
+
+def test_a_flavor_or_image_of_another_region_is_refused_before_anything_is_queued(api, synced):
+    found = instances(1)
+    region = factories.ProjectFactory(cloud=synced, name=f"{synced.name}_elsewhere")
+    flavor = factories.FlavorFactory(project=region)
+    image = factories.ImageFactory(cloud=synced, projects=[region])
+
+    resize = api.put(f"/instances/resize/{flavor.id}", ids(found), format="json")
+    rebuild = api.put(f"/instances/rebuild/{image.id}", ids(found), format="json")
+
+    project, name = found[0].project.name, found[0].name
+    assert (resize.status_code, resize.json()) == (
+        400,
+        {"message": f"Flavor {flavor.id} is not in project {project} of instance {name}"},
+    )
+    assert (rebuild.status_code, rebuild.json()) == (
+        400,
+        {"message": f"Image {image.id} is not in project {project} of instance {name}"},
+    )
+    assert not ActionItem.objects.exists()
+    assert states(found) == {"launched"}

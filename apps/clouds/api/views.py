@@ -7,13 +7,14 @@ from rest_framework.views import APIView
 
 from apps.inventory.access import access_of
 from apps.inventory.models import Cloud
+from apps.jsonapi.views import JsonBodyView
 
 from .. import services
 from . import schema
 from .serializers import SyncRunSerializer, SyncSerializer
 
 
-class SyncView(APIView):
+class SyncView(JsonBodyView, APIView):
     throttle_scope = "actions"
 
     @schema.sync
@@ -24,7 +25,8 @@ class SyncView(APIView):
             raise NotFound(f"Cloud {name} does not exist")
         if not services.syncable(clouds.filter(pk=cloud.pk), request.user).exists():
             raise PermissionDenied(f"Only an operator of every project of cloud {name} may sync it")
-        body = SyncSerializer(data=request.data)
+        sent = self.body()
+        body = SyncSerializer(data={} if sent is None else sent)  # no body: a full sync
         body.is_valid(raise_exception=True)
         runs = services.queue_syncs(cloud, body.validated_data["kinds"])
         return Response(SyncRunSerializer(runs, many=True).data, status=status.HTTP_202_ACCEPTED)

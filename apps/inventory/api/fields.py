@@ -7,13 +7,18 @@ from rest_framework import serializers
 
 
 class WireDateTimeField(serializers.DateTimeField):
-    """ISO 8601 in UTC with an explicit offset and whole seconds: 2016-12-20T13:58:56+00:00."""
+    """ISO 8601 in UTC with an explicit offset and whole seconds: 2016-12-20T13:58:56+00:00
+    (`timespec="microseconds"` where a client compares times finer than that)."""
 
     # Named, rather than the active time zone that DRF would look up for every value (slow).
     timezone = UTC
 
+    def __init__(self, *args, timespec: str = "seconds", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timespec = timespec
+
     def to_representation(self, value):
-        return self.enforce_timezone(value).isoformat(timespec="seconds")
+        return self.enforce_timezone(value).isoformat(timespec=self.timespec)
 
 
 class MetadataEntrySerializer(serializers.Serializer):

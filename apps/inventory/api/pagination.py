@@ -23,6 +23,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.utils.urls import replace_query_param
 
+from ..filters import in_utc
+
 
 @dataclass(frozen=True)
 class SortKey:
@@ -187,7 +189,7 @@ class ListingPagination(CursorPagination):
             position = [
                 _loaded(key.field, value) for key, value in zip(self.keys, raw, strict=True)
             ]
-        except (DjangoValidationError, ValueError, TypeError, AttributeError):
+        except (DjangoValidationError, ValueError, TypeError, AttributeError, OverflowError):
             raise self._invalid() from None
         return Cursor(ordering, position, reverse)
 
@@ -216,4 +218,4 @@ def _loaded(field: models.Field, value):
         raise ValueError("NUL in a cursor")
     value = field.to_python(value)
     field.run_validators(value)
-    return value
+    return in_utc(value) if isinstance(value, datetime) else value

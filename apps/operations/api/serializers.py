@@ -7,6 +7,7 @@ from rest_framework import serializers
 from apps.clouds.choices import Operation
 from apps.inventory.api.fields import WireDateTimeField
 from apps.inventory.api.serializers import WireSerializer
+from apps.jsonapi.ids import parse_id
 
 from ..choices import ItemStatus
 from ..services import MAX_ITEMS
@@ -19,7 +20,8 @@ def _is_text(value, max_length: int = MAX_ID) -> bool:
 
 
 class IdListField(serializers.Field):
-    """A JSON list of distinct id strings."""
+    """A JSON list of distinct ids. An id that spells a UUID (upper case, braces, `urn:uuid:`,
+    no dashes) is read as that UUID, so that two spellings of one id are one id given twice."""
 
     default_error_messages = {
         "null": "Expected a JSON list of ids",
@@ -40,17 +42,38 @@ class IdListField(serializers.Field):
         bad = [value for value in data if not self.is_id(value)]
         if bad:
             self.fail("not_ids", bad=_shown(bad))
-        if len(set(data)) < len(data):
-            seen, twice = set(), []
-            for value in data:
-                if value in seen and value not in twice:
-                    twice.append(value)
-                seen.add(value)
-            self.fail("duplicates", ids=_shown(twice))
-        return data
+        ids = [self.canonical(value) for value in data]
+        twice = _repeated(ids, data)
+        if twice:
+            self.fail("duplicates", ids=_shown(twice, show=str))
+        return ids
 
     def is_id(self, value) -> bool:
         return _is_text(value)
+
+    def canonical(self, value):
+        return canonical_id(value)
+
+
+def canonical_id(text: str) -> str:
+    """The UUID's usual spelling when `text` spells one; `text` itself otherwise."""
+    parsed = parse_id(text)
+    return str(parsed) if parsed else text
+
+
+def _repeated(ids: list, spellings: list) -> list[str]:
+    """Each id given more than once, shown with the spellings it came in when they differ."""
+    given = {}
+    for value, spelling in zip(ids, spellings, strict=True):
+        given.setdefault(value, []).append(spelling)
+    return [_spelt(value, spelt) for value, spelt in given.items() if len(spelt) > 1]
+
+
+def _spelt(value, spellings: list) -> str:
+    distinct = list(dict.fromkeys(spellings))
+    if len(distinct) == 1:
+        return repr(value)
+    return f"{value!r} (as {', '.join(map(repr, distinct))})"
 
 
 MAX_NOTIFICATION_ID = 2**63 - 1  # a bigint's largest
@@ -64,6 +87,9 @@ class NotificationIdListField(IdListField):
     def is_id(self, value) -> bool:
         return type(value) is int and 0 < value <= MAX_NOTIFICATION_ID  # not a bool
 
+    def canonical(self, value):
+        return value
+
 
 class NameMapField(serializers.Field):
     """A JSON object of instance id -> new name."""
@@ -75,6 +101,7 @@ class NameMapField(serializers.Field):
         "too_many": f"At most {MAX_ITEMS} instances in one request",
         "not_ids": f"Ids are non-empty strings of at most {MAX_ID} characters; not {{bad}}",
         "not_names": "New names are non-empty strings of at most 255 characters; not {bad}",
+        "duplicates": "Instances appear more than once: {ids}",
     }
 
     def to_internal_value(self, data):
@@ -90,11 +117,15 @@ class NameMapField(serializers.Field):
         bad_names = [value for value in data.values() if not _is_text(value)]
         if bad_names:
             self.fail("not_names", bad=_shown(bad_names))
-        return data
+        ids = [canonical_id(key) for key in data]
+        twice = _repeated(ids, list(data))
+        if twice:
+            self.fail("duplicates", ids=_shown(twice, show=str))
+        return dict(zip(ids, data.values(), strict=True))
 
 
-def _shown(values: list, most: int = 5) -> str:
-    shown = ", ".join(repr(value) for value in values[:most])
+def _shown(values: list, most: int = 5, show=repr) -> str:
+    shown = ", ".join(show(value) for value in values[:most])
     return shown + (f" and {len(values) - most} more" if len(values) > most else "")
 
 
@@ -221,7 +252,7 @@ class ActionSerializer(WireSerializer):
 class NotificationSerializer(WireSerializer):
     id = serializers.IntegerField()
     # To the microsecond, so that a client can ask for what came since the last one it saw.
-    timestamp = serializers.DateTimeField(source="created_at")
+    timestamp = WireDateTimeField(source="created_at", timespec="microseconds")
     message = serializers.CharField()
     actionId = serializers.UUIDField(source="action_id", required=False)
 

@@ -1,12 +1,9 @@
 """The wiki's batch endpoints of /instances and /images, GET /actions/{id},
 GET /notifications and POST /notifications/acknowledge: thin views over the services."""
 
-import json
-import uuid
-
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.exceptions import APIException, NotFound, ParseError, ValidationError
+from rest_framework.exceptions import APIException
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -14,6 +11,7 @@ from rest_framework.views import APIView
 
 from apps.clouds.choices import Operation
 from apps.inventory.access import access_of
+from apps.jsonapi.views import JsonBodyView, PublicIdLookup
 
 from .. import acknowledgement, services
 from ..filtersets import NotificationFilterSet
@@ -31,8 +29,6 @@ from .serializers import (
     many,
 )
 
-MAX_BODY_BYTES = 1024 * 1024
-
 
 class MayOperate(BasePermission):
     message = "Your grants let you view, not act: an operator role is needed"
@@ -41,27 +37,16 @@ class MayOperate(BasePermission):
         return access_of(request.user).may_operate
 
 
-class BatchView(APIView):
-    """A write on a list of ids, for operators: reads the body as JSON whatever its
-    Content-Type (the wiki's curl examples send none); a batch action answers
+class BatchView(JsonBodyView, APIView):
+    """A write on a list of ids, for operators; a batch action answers
     `{actionId, queued, skipped}`."""
 
     permission_classes = [IsAuthenticated, MayOperate]
     throttle_scope = "actions"
     id_list_field = IdListField
 
-    def body(self, request):
-        declared = request.META.get("CONTENT_LENGTH") or "0"
-        too_large = declared.isdigit() and int(declared) > MAX_BODY_BYTES  # not even read
-        if too_large or len(request.body) > MAX_BODY_BYTES:
-            raise ValidationError(f"The request body is larger than {MAX_BODY_BYTES} bytes")
-        try:
-            return json.loads(request.body or b"null", object_pairs_hook=_unique_keys)
-        except ValueError as exc:
-            raise ParseError(f"Cannot read the body as JSON: {exc}") from None
-
     def ids(self, request) -> list:
-        return self.id_list_field().run_validation(self.body(request))
+        return self.id_list_field().run_validation(self.body())
 
     def respond(self, outcome: services.Outcome) -> Response:
         return Response(outcome.as_wire())
@@ -76,16 +61,6 @@ class BatchView(APIView):
     @property
     def user(self):
         return self.request.user
-
-
-def _unique_keys(pairs):
-    """A JSON object, refusing a key given twice (a rename map would lose one name)."""
-    data = {}
-    for key, value in pairs:
-        if key in data:
-            raise ValueError(f"the key {key!r} appears more than once")
-        data[key] = value
-    return data
 
 
 class InstanceOperationView(BatchView):
@@ -116,21 +91,21 @@ class RebuildView(BatchView):
 class RenameView(BatchView):
     @schema.rename
     def put(self, request):
-        names = NameMapField().run_validation(self.body(request))
+        names = NameMapField().run_validation(self.body())
         return self.respond(services.rename(names, self.user))
 
 
 class LaunchView(BatchView):
     @schema.launch
     def post(self, request):
-        specs = many(LaunchSerializer, self.body(request), "instance")
+        specs = many(LaunchSerializer, self.body(), "instance")
         return self.respond(services.launch(specs, self.user))
 
 
 class SnapshotView(BatchView):
     @schema.snapshot
     def post(self, request):
-        specs = many(SnapshotSerializer, self.body(request), "image")
+        specs = many(SnapshotSerializer, self.body(), "image")
         return self.respond(services.snapshot(specs, self.user))
 
 
@@ -141,21 +116,15 @@ class ImageDeleteView(BatchView):
 
 
 @schema.action
-class ActionDetail(RetrieveAPIView):
+class ActionDetail(PublicIdLookup, RetrieveAPIView):
     queryset = Action.objects.select_related("requested_by")
     serializer_class = ActionSerializer
+    noun = "Action"
 
     def get_queryset(self):
         user = self.request.user
         items = Prefetch("items", queryset=visible_items_of(user))
         return visible_actions(user, super().get_queryset()).prefetch_related(items)
-
-    def get_object(self):
-        pk = self.kwargs["pk"]
-        try:
-            return self.get_queryset().get(pk=uuid.UUID(pk))
-        except (ValueError, Action.DoesNotExist):
-            raise NotFound(f"Action {pk} does not exist") from None
 
 
 @schema.notifications

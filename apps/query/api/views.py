@@ -5,36 +5,23 @@ import math
 import time
 
 from django.http import HttpResponse
-from rest_framework import status
-from rest_framework.exceptions import APIException
 from rest_framework.views import APIView
 
 from apps.inventory.access import access_of
+from apps.jsonapi.views import JsonBodyView
 
 from .. import metrics
 from ..engine import run_queries
 from . import schema
 from .serializers import query_requests
 
-MAX_BODY_BYTES = 1024 * 1024
 
-
-class BodyTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = f"The request body is larger than {MAX_BODY_BYTES} bytes"
-
-
-class QueryView(APIView):
+class QueryView(JsonBodyView, APIView):
     throttle_scope = "query"
 
     @schema.query
     def post(self, request):
-        declared = request.META.get("CONTENT_LENGTH") or "0"
-        if (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(
-            request.body
-        ) > MAX_BODY_BYTES:
-            raise BodyTooLarge
-        requests = query_requests(request.data)
+        requests = query_requests(self.body())
         started = time.perf_counter()
         results = run_queries(requests, access_of(request.user))
         metrics.observe(results, time.perf_counter() - started)
