@@ -22,6 +22,7 @@ from apps.inventory.models import (
     Project,
 )
 
+from . import plans
 from .choices import ItemStatus
 from .models import Action, ActionItem
 from .rules import RULES, concrete, refusal
@@ -65,9 +66,11 @@ class Item:
     target_id: str
     operation: str
     name: str = ""
-    row: dict | None = None  # the instance's or image's values, when it exists
+    row: dict | None = None  # the values read to plan it: cloud_id, project_id, state, ...
     reason: str = ""
-    parameters: dict = field(default_factory=dict)
+    plan: plans.Plan = plans.NO_PLAN
+    instance_id: uuid.UUID | None = None
+    image_id: uuid.UUID | None = None
 
     @property
     def interim(self) -> str | None:
@@ -107,7 +110,7 @@ def resize(ids: list[str], flavor_id: str, user=None) -> Outcome:
             if flavor.id == item.row["flavor_id"]:
                 item.reason = f"The instance already has flavor {flavor.name}"
             else:
-                item.parameters = {"flavor": str(flavor.id), "flavorRealId": flavor.real_id}
+                item.plan = plans.Resize(str(flavor.id), flavor.real_id)
 
         return _instance_batch(
             Operation.RESIZE_INSTANCE, ids, user, parameters, check=check, rows=rows
@@ -124,7 +127,7 @@ def rebuild(ids: list[str], image_id: str, user=None) -> Outcome:
         _check_region(rows.values(), regions, f"Image {image_id}")
 
         def check(item: Item) -> None:
-            item.parameters = {"image": str(image.id), "imageRealId": image.real_id}
+            item.plan = plans.Rebuild(str(image.id), image.real_id)
 
         return _instance_batch(
             Operation.REBUILD_INSTANCE, ids, user, parameters, check=check, rows=rows
@@ -133,7 +136,7 @@ def rebuild(ids: list[str], image_id: str, user=None) -> Outcome:
 
 def rename(names: dict[str, str], user=None) -> Outcome:
     def check(item: Item) -> None:
-        item.parameters = {"newName": names[item.target_id]}
+        item.plan = plans.Rename(names[item.target_id])
 
     return _instance_batch(Operation.RENAME_INSTANCE, list(names), user, check=check)
 
@@ -168,7 +171,7 @@ def _instances(ids: list[str], user) -> dict[str, dict]:
 def _plan_instance(operation, target: str, row: dict | None, check) -> Item:
     if row is None:
         return Item(target, operation, reason=f"Instance {target} does not exist")
-    item = Item(target, concrete(operation, row["state"]), row["name"], row)
+    item = Item(target, concrete(operation, row["state"]), row["name"], row, instance_id=row["id"])
     item.reason = _unsupported(item.operation, row["cloud__type"]) or refusal(
         item.operation, row["state"], row["is_locked"], row["unreachable_since"] is not None
     )
@@ -192,9 +195,9 @@ def launch(specs: list[dict], user=None) -> Outcome:
             item.reason = _unsupported(item.operation, project.cloud.type)
             if not item.reason:
                 launched.append((instance, spec))
-                item.row = {"id": instance.id, "cloud_id": project.cloud_id, "state": ""}
-                item.row["project_id"] = project.id
-                item.parameters = refs.parameters(spec)
+                item.row = {"cloud_id": project.cloud_id, "project_id": project.id, "state": ""}
+                item.instance_id = instance.id
+                item.plan = refs.plan(spec)
             items.append(item)
         Instance.objects.bulk_create([instance for instance, _ in launched])
         _add_children(launched, refs)
@@ -251,16 +254,18 @@ class _LaunchRefs:
             availability_zone=spec.get("availabilityZone", ""),
         )
 
-    def parameters(self, spec: dict) -> dict:
+    def plan(self, spec: dict) -> plans.Launch:
         keypair = spec.get("keypair")
-        return {
-            "flavorRealId": self.flavors[spec["flavor"]["id"]].real_id,
-            "imageRealId": self.images[spec["image"]["id"]].real_id,
-            "networkRealIds": [self.networks[n["id"]].real_id for n in spec.get("networks", [])],
-            "keypairName": keypair["name"] if keypair else None,
-            "availabilityZone": spec.get("availabilityZone") or None,
-            "metadata": spec.get("metadata", {}),
-        }
+        return plans.Launch(
+            flavor_real_id=self.flavors[spec["flavor"]["id"]].real_id,
+            image_real_id=self.images[spec["image"]["id"]].real_id,
+            network_real_ids=tuple(
+                self.networks[n["id"]].real_id for n in spec.get("networks", [])
+            ),
+            keypair_name=keypair["name"] if keypair else None,
+            availability_zone=spec.get("availabilityZone") or None,
+            metadata=spec.get("metadata", {}),
+        )
 
 
 def _add_children(launched: list[tuple[Instance, dict]], refs: _LaunchRefs) -> None:
@@ -306,10 +311,10 @@ def snapshot(specs: list[dict], user=None) -> Outcome:
         insert_rows(
             Image.projects.through,
             ("image", "project"),
-            [(item.row["id"], item.row["project_id"]) for item in planned],
+            [(item.image_id, item.row["project_id"]) for item in planned],
         )
         outcome = _record(Operation.ADD_IMAGE, user, {}, items)
-        _show_interim(Instance, planned, key="instance")
+        _show_interim(Instance, planned)
     return outcome
 
 
@@ -321,15 +326,18 @@ def _plan_snapshot(spec: dict, row: dict) -> Item:
     if not item.reason:
         image_id = uuid.uuid4()
         item.target_id = str(image_id)
-        item.row = {**row, "id": image_id, "instance": row["id"]}
-        item.parameters = {"instanceName": row["name"], "instanceId": spec["instanceId"]}
+        # A copy: the request's next snapshot of the instance sees it snapshotting.
+        item.row, item.instance_id, item.image_id = {**row}, row["id"], image_id
+        item.plan = plans.Snapshot(row["name"], spec["instanceId"])
     return item
 
 
 def _new_image(item: Item) -> Image:
-    row = item.row
     return Image(
-        id=row["id"], cloud_id=row["cloud_id"], name=item.name, instance_id=row["instance"]
+        id=item.image_id,
+        cloud_id=item.row["cloud_id"],
+        name=item.name,
+        instance_id=item.instance_id,
     )
 
 
@@ -352,6 +360,7 @@ def delete_images(ids: list[str], user=None) -> Outcome:
                 items.append(Item(target, operation, reason=f"Image {target} does not exist"))
                 continue
             item = Item(target, operation, row["name"], {**row, **regions.get(row["id"], {})})
+            item.image_id = row["id"]
             item.reason = _unsupported(operation, row["cloud__type"]) or refusal(
                 operation, row["state"], False
             )
@@ -414,7 +423,6 @@ def _record(operation: str, user, parameters: dict, items: list[Item]) -> Outcom
 
 def _item_row(action: Action, item: Item) -> ActionItem:
     row = item.row or {}
-    is_image = item.operation == Operation.DELETE_IMAGE
     return ActionItem(
         id=uuid.uuid4(),
         action=action,
@@ -423,9 +431,9 @@ def _item_row(action: Action, item: Item) -> ActionItem:
         name=item.name,
         cloud_id=row.get("cloud_id"),
         project_id=row.get("project_id"),
-        instance_id=None if is_image else row.get("instance", row.get("id")),
-        image_id=row.get("id") if is_image or item.operation == Operation.ADD_IMAGE else None,
-        parameters=item.parameters,
+        instance_id=item.instance_id,
+        image_id=item.image_id,
+        parameters=item.plan.as_json(),
         previous_state=row.get("state", ""),
         status=ItemStatus.SKIPPED if item.reason else ItemStatus.QUEUED,
         reason=item.reason,
@@ -433,12 +441,13 @@ def _item_row(action: Action, item: Item) -> ActionItem:
     )
 
 
-def _show_interim(model, items: list[Item], key: str = "id") -> None:
-    """One UPDATE per interim state for all items that show it."""
+def _show_interim(model, items: list[Item]) -> None:
+    """One UPDATE per interim state for all items that show it, on their instances (or images,
+    when `model` is Image)."""
     by_state = defaultdict(list)
     for item in items:
         if item.interim:
-            by_state[item.interim].append(item.row[key])
+            by_state[item.interim].append(item.image_id if model is Image else item.instance_id)
     for state, ids in by_state.items():
         model.objects.filter(id__in=ids).update(state=state)
 
