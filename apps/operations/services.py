@@ -46,7 +46,7 @@ class ForbiddenError(ActionError):
 
 
 @dataclass
-class Outcome:
+class BatchOutcome:
     action: Action
     queued: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
@@ -93,12 +93,12 @@ INSTANCE_VALUES = (
 )
 
 
-def instance_action(operation: str, ids: list[str], user=None) -> Outcome:
+def instance_action(operation: str, ids: list[str], user=None) -> BatchOutcome:
     """Reboot, hard-reboot, start, shut down, pause, resume, suspend or delete instances."""
     return _instance_batch(operation, ids, user)
 
 
-def resize(ids: list[str], flavor_id: str, user=None) -> Outcome:
+def resize(ids: list[str], flavor_id: str, user=None) -> BatchOutcome:
     flavor = _one(_visible(Flavor.objects.select_related("project"), user), flavor_id, "Flavor")
     parameters = {"flavorId": flavor_id, "flavorName": flavor.name}
     with transaction.atomic():
@@ -117,7 +117,7 @@ def resize(ids: list[str], flavor_id: str, user=None) -> Outcome:
         )
 
 
-def rebuild(ids: list[str], image_id: str, user=None) -> Outcome:
+def rebuild(ids: list[str], image_id: str, user=None) -> BatchOutcome:
     image = _one(_visible(Image.objects.all(), user, "projects"), image_id, "Image")
     parameters = {"imageId": image_id, "imageName": image.name}
     with transaction.atomic():
@@ -134,21 +134,23 @@ def rebuild(ids: list[str], image_id: str, user=None) -> Outcome:
         )
 
 
-def rename(names: dict[str, str], user=None) -> Outcome:
+def rename(names: dict[str, str], user=None) -> BatchOutcome:
     def check(item: Item) -> None:
         item.plan = plans.Rename(names[item.target_id])
 
     return _instance_batch(Operation.RENAME_INSTANCE, list(names), user, check=check)
 
 
-def _instance_batch(operation, ids, user, parameters=None, *, check=None, rows=None) -> Outcome:
+def _instance_batch(
+    operation, ids, user, parameters=None, *, check=None, rows=None
+) -> BatchOutcome:
     with transaction.atomic():
         rows = _instances(ids, user) if rows is None else rows
         missing = [target for target in ids if target not in rows]
         if missing and operation != Operation.DELETE_INSTANCE:
             raise NotFoundError(_unknown("Instance", missing))
         items = [_plan_instance(operation, target, rows.get(target), check) for target in ids]
-        outcome = _record(operation, user, parameters or {}, items)
+        outcome = _record_batch(operation, user, parameters or {}, items)
         _show_interim(Instance, items)
     return outcome
 
@@ -183,7 +185,7 @@ def _plan_instance(operation, target: str, row: dict | None, check) -> Item:
 # Launch ---------------------------------------------------------------------------------
 
 
-def launch(specs: list[dict], user=None) -> Outcome:
+def launch(specs: list[dict], user=None) -> BatchOutcome:
     """Records each instance as queued with its new id; a worker then creates it."""
     refs = _LaunchRefs(specs, user)
     with transaction.atomic():
@@ -201,7 +203,7 @@ def launch(specs: list[dict], user=None) -> Outcome:
             items.append(item)
         Instance.objects.bulk_create([instance for instance, _ in launched])
         _add_children(launched, refs)
-        return _record(Operation.ADD_INSTANCE, user, {}, items)
+        return _record_batch(Operation.ADD_INSTANCE, user, {}, items)
 
 
 class _LaunchRefs:
@@ -292,7 +294,7 @@ def _add_children(launched: list[tuple[Instance, dict]], refs: _LaunchRefs) -> N
 # Images ---------------------------------------------------------------------------------
 
 
-def snapshot(specs: list[dict], user=None) -> Outcome:
+def snapshot(specs: list[dict], user=None) -> BatchOutcome:
     """Snapshot images of instances ({"name", "instanceId"}): queued are the new images' ids."""
     ids = [spec["instanceId"] for spec in specs]
     with transaction.atomic():
@@ -313,7 +315,7 @@ def snapshot(specs: list[dict], user=None) -> Outcome:
             ("image", "project"),
             [(item.image_id, item.row["project_id"]) for item in planned],
         )
-        outcome = _record(Operation.ADD_IMAGE, user, {}, items)
+        outcome = _record_batch(Operation.ADD_IMAGE, user, {}, items)
         _show_interim(Instance, planned)
     return outcome
 
@@ -341,7 +343,7 @@ def _new_image(item: Item) -> Image:
     )
 
 
-def delete_images(ids: list[str], user=None) -> Outcome:
+def delete_images(ids: list[str], user=None) -> BatchOutcome:
     """Deletes images; ids already gone are skipped, so asking twice is harmless."""
     wanted = _uuids(ids)
     operation = Operation.DELETE_IMAGE
@@ -367,7 +369,7 @@ def delete_images(ids: list[str], user=None) -> Outcome:
             if not item.reason and "project_id" not in item.row:
                 item.reason = "The image is in no project of its cloud"
             items.append(item)
-        outcome = _record(operation, user, {}, items)
+        outcome = _record_batch(operation, user, {}, items)
         _show_interim(Image, items)
     return outcome
 
@@ -391,7 +393,7 @@ def _image_places(images: dict, user) -> dict:
 # Shared ---------------------------------------------------------------------------------
 
 
-def _record(operation: str, user, parameters: dict, items: list[Item]) -> Outcome:
+def _record_batch(operation: str, user, parameters: dict, items: list[Item]) -> BatchOutcome:
     """The Action and its items (bulk_create: on PostgreSQL one UNNEST insert, the quickest
     for 1,000s of rows); queued items go to the workers on commit."""
     action = Action(
@@ -412,7 +414,7 @@ def _record(operation: str, user, parameters: dict, items: list[Item]) -> Outcom
 
         # A broker that is down leaves the items to the sweep (tasks.sweep), not the client.
         transaction.on_commit(send_batch, robust=True)
-    outcome = Outcome(action)
+    outcome = BatchOutcome(action)
     for item in items:
         if item.reason:
             outcome.skipped.append((item.target_id, item.reason))

@@ -48,7 +48,7 @@ class BatchView(JsonBodyView, APIView):
     def ids(self, request) -> list:
         return self.id_list_field().run_validation(self.body())
 
-    def respond(self, outcome: services.Outcome) -> Response:
+    def respond(self, outcome: services.BatchOutcome) -> Response:
         return Response(outcome.as_wire())
 
     def handle_exception(self, exc):
