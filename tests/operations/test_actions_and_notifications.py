@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.inventory import factories
 from apps.operations import services
 from apps.operations.api.serializers import ActionSerializer
+from apps.operations.api.views import NotificationList
 from apps.operations.models import Action, Notification
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +93,17 @@ def test_an_unencoded_offset_in_since_is_understood(api, letters):
 
 def test_without_since_the_latest_notifications_are_listed(api, letters):
     assert len(api.get("/notifications").json()) == 3
+
+
+def test_without_since_the_latest_up_to_the_limit_come_oldest_first(api, letters, monkeypatch):
+    monkeypatch.setattr(NotificationList, "LIMIT", 2)
+
+    listed = api.get("/notifications").json()
+
+    assert [n["message"] for n in listed] == [
+        "Failed to reboot instance 1",
+        "Failed to reboot instance 2",
+    ]
 
 
 def test_a_since_that_is_not_a_time_is_400(api):

@@ -145,7 +145,8 @@ class NotificationList(ListAPIView):
         queryset = super().filter_queryset(queryset)
         if "since" in self.request.query_params:
             return queryset.order_by("created_at", "id")[: self.LIMIT]
-        return list(queryset.order_by("-created_at", "-id")[: self.LIMIT])[::-1]
+        latest = queryset.order_by("-created_at", "-id").values("id")[: self.LIMIT]
+        return queryset.filter(id__in=latest).order_by("created_at", "id")
 
 
 class AcknowledgeView(BatchView):
