@@ -11,7 +11,11 @@ from apps.inventory.models import Cloud
 
 from . import memory_driver
 
-pytest_plugins = ["openstack_simulator.pytest_plugin"]
+pytest_plugins = [
+    "openstack_simulator.pytest_plugin",
+    "tests.fixtures.clouds",
+    "tests.fixtures.operations",
+]
 
 
 @pytest.fixture(autouse=True)

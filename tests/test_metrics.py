@@ -12,8 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from apps.service.metrics.processes import on_starting
 from perspective.celery import app
-from tests.clouds.conftest import cloud, sync  # noqa: F401 (fixtures)
-from tests.operations.conftest import act, eager, instances, synced  # noqa: F401 (fixtures)
+from tests.operations.helpers import instances
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +39,8 @@ def value(samples: dict, name: str, **labels) -> float:
 @pytest.mark.simulator(servers=0, projects=1)
 def test_sync_runs_are_counted_by_cloud_kind_and_outcome_with_their_duration(
     client,
-    cloud,  # noqa: F811
-    sync,  # noqa: F811
+    cloud,
+    sync,
 ):
     succeeded = sync("catalog")
     cloud.password = "wrong"
@@ -67,7 +66,7 @@ def test_sync_runs_are_counted_by_cloud_kind_and_outcome_with_their_duration(
 
 
 @pytest.mark.simulator(servers=0, projects=1)
-def test_action_items_are_counted_by_operation_and_outcome(client, act, synced):  # noqa: F811
+def test_action_items_are_counted_by_operation_and_outcome(client, act, synced):
     found = [*instances(2, "launched"), *instances(1, "shutoff")]  # rebooting shutoff: skipped
     reboot = {"operation": "rebootInstance"}
 

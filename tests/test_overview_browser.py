@@ -19,7 +19,6 @@ from apps.inventory.models import Instance
 from apps.operations import services
 from openstack_simulator.clouds_yaml import cloud_entry
 from openstack_simulator.testing import running_simulator
-from tests.operations.conftest import eager  # noqa: F401 (tasks run at once)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -66,7 +65,7 @@ def expected_states(cloud: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def demo(simulator, eager):  # noqa: F811
+def demo(simulator, eager):
     """The clouds `simulator` and `lab`, imported from a clouds.yaml and synced."""
     with running_simulator(servers=0, projects=1, regions=["RegionOne"]) as lab:
         for running, name in ((simulator, "simulator"), (lab, "lab")):

@@ -23,7 +23,6 @@ from rest_framework.authtoken.models import Token
 
 from apps.operations.models import ActionItem
 from perspective.celery import app
-from tests.clouds.conftest import cloud, sync  # noqa: F401 (fixtures shared with the sync tests)
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("perspective")
 # Imported first by the console script's interpreter (via PYTHONPATH): the server's packages
@@ -169,7 +168,7 @@ FLEET = {
 
 
 @pytest.fixture
-def fleet(cloud, sync, simulator):  # noqa: F811
+def fleet(cloud, sync, simulator):
     """The simulator's cloud with the servers of FLEET, synced."""
     for name, (status, locked) in FLEET.items():
         simulator.control.create_server(name=name, status=status, locked=locked)

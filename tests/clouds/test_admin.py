@@ -41,7 +41,7 @@ def test_sync_now_action_queues_runs(admin_client):
 
 
 @pytest.mark.simulator(servers=10, projects=1)
-@pytest.mark.usefixtures("eager_celery")
+@pytest.mark.usefixtures("eager")
 def test_sync_now_runs_the_catalog_then_the_instances(
     admin_client, cloud, django_capture_on_commit_callbacks
 ):

@@ -108,7 +108,7 @@ def test_anonymous_is_401(anonymous, east):
 
 
 @pytest.mark.simulator(servers=7, projects=1)
-@pytest.mark.usefixtures("eager_celery")
+@pytest.mark.usefixtures("eager")
 def test_the_runs_sync_the_cloud_and_are_listed(api, cloud, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         queued = api.post(f"/api/clouds/{cloud.name}/sync").json()

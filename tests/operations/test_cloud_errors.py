@@ -8,7 +8,7 @@ from apps.inventory.models import Instance
 from apps.operations import attempts, connections
 from apps.operations.models import ActionItem, Notification
 
-from .conftest import action_calls, carry_out, ids, instances, states
+from .helpers import action_calls, carry_out, ids, instances, states
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=0, projects=1)]
 

@@ -3,8 +3,9 @@
 import pytest
 
 from apps.inventory.models import Instance
+from tests.fixtures.operations import SERVERS
 
-from .conftest import SERVERS, ids, instances, states, statuses
+from .helpers import ids, instances, states, statuses
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=0, projects=1)]
 

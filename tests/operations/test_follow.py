@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.operations import follow, tasks
 from apps.operations.models import ActionItem
 
-from .conftest import ids, instances, states
+from .helpers import ids, instances, states
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=0, projects=1)]
 

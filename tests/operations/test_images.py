@@ -5,7 +5,7 @@ import pytest
 from apps.inventory import factories
 from apps.inventory.models import Image
 
-from .conftest import ids, instances, states, statuses
+from .helpers import ids, instances, states, statuses
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=0, projects=1)]
 

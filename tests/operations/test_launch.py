@@ -7,7 +7,7 @@ from apps.inventory.models import Instance
 from apps.operations import follow, tasks
 from apps.operations.models import ActionItem, Notification
 
-from .conftest import statuses
+from .helpers import statuses
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=0, projects=1)]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import action_calls, ids, instances, states, statuses
+from .helpers import action_calls, ids, instances, states, statuses
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=0, projects=1)]
 

@@ -11,7 +11,7 @@ from apps.operations import attempts, calls, tasks
 from apps.operations.models import ActionItem
 from apps.operations.pacing import CallSlots
 
-from .conftest import action_calls, carry_out, ids, instances, states
+from .helpers import action_calls, carry_out, ids, instances, states
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=0, projects=1)]
 

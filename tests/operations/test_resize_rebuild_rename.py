@@ -8,7 +8,7 @@ from apps.inventory import factories
 from apps.inventory.models import Flavor, Image, Instance
 from apps.operations.models import ActionItem
 
-from .conftest import ids, instances, states, statuses
+from .helpers import ids, instances, states, statuses
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=0, projects=1)]
 

@@ -17,7 +17,7 @@ from apps.operations.models import ActionItem
 from perspective.celery import app
 from tests.processes import kill, postgres_url, start, wait_for
 
-from .conftest import action_calls, ids, states
+from .helpers import action_calls, ids, states
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -9,7 +9,7 @@ from django.test import override_settings
 from apps.operations.models import ActionItem
 from perspective.celery import app
 
-from .conftest import ids, instances, states
+from .helpers import ids, instances, states
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
