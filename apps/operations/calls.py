@@ -117,32 +117,36 @@ def made_before(driver: Driver, region: str, item: ActionItem) -> tuple[bool, st
     if made and made.real_id:  # the worker died after recording it
         return True, made.real_id
     if operation == Operation.ADD_INSTANCE:
-        created = [
-            server.real_id
-            for server in driver.servers(region, changes_since=since)
-            if server.name == item.name and server.created and server.created >= since
-        ]
-        return _unclaimed(created, operation)
+        return _unclaimed(_servers_made(driver, region, item, since), operation)
     if operation == Operation.ADD_IMAGE:
-        server_id = _server(item)
-        created = [
-            image.real_id
-            for image in driver.images(region)
-            if image.name == item.name
-            and image.instance_real_id == server_id
-            and image.created
-            and image.created >= since
-        ]
-        return _unclaimed(created, operation)
-    if operation in (
-        Operation.DELETE_INSTANCE,
-        Operation.RENAME_INSTANCE,
-        Operation.DELETE_IMAGE,
-    ):
+        return _unclaimed(_images_made(driver, region, item, since), operation)
+    if operation in (Operation.DELETE_INSTANCE, Operation.RENAME_INSTANCE, Operation.DELETE_IMAGE):
         return False, None
     server_id = _server(item)
     changed = any(s.real_id == server_id for s in driver.server_statuses(region, since))
     return changed, None
+
+
+def _servers_made(driver: Driver, region: str, item: ActionItem, since) -> list[str]:
+    """The servers of the item's name created since then."""
+    return [
+        server.real_id
+        for server in driver.servers(region, changes_since=since)
+        if server.name == item.name and server.created and server.created >= since
+    ]
+
+
+def _images_made(driver: Driver, region: str, item: ActionItem, since) -> list[str]:
+    """The images of the item's name made of its server since then."""
+    server_id = _server(item)
+    return [
+        image.real_id
+        for image in driver.images(region)
+        if image.name == item.name
+        and image.instance_real_id == server_id
+        and image.created
+        and image.created >= since
+    ]
 
 
 def _unclaimed(real_ids: list[str], operation: str) -> tuple[bool, str | None]:
