@@ -158,24 +158,8 @@ def _sync_quota(project, record) -> Counts:
 
 @transaction.atomic
 def _sync_images(cloud, listing: dict[str, tuple]) -> Counts:
-    snapshot_of = dict(
-        Instance.objects.filter(
-            cloud=cloud,
-            real_id__in={r.instance_real_id for r, _ in listing.values() if r.instance_real_id},
-        ).values_list("real_id", "id")
-    )
-    incoming = {
-        real_id: {
-            "name": r.name,
-            "state": r.state,
-            "checksum": r.checksum,
-            "created": r.created,
-            "last_updated": r.last_updated,
-            "instance_id": snapshot_of.get(r.instance_real_id),
-        }
-        for real_id, (r, _) in listing.items()
-    }
     existing = Image.objects.filter(cloud=cloud, real_id__isnull=False)
+    incoming = _image_values(cloud, listing)
     outcome = reconcile(Image, existing, ("cloud", cloud.id), incoming, complete=True)
     metadata = {
         outcome.ids[real_id]: set(r.metadata.items()) for real_id, (r, _) in listing.items()
@@ -192,3 +176,24 @@ def _sync_images(cloud, listing: dict[str, tuple]) -> Counts:
         (Image.projects.through, projects),
     )
     return outcome.counts
+
+
+def _image_values(cloud, listing: dict[str, tuple]) -> dict[str, dict]:
+    """{real id: Image field values} of the listed images; a snapshot names its instance."""
+    snapshot_of = dict(
+        Instance.objects.filter(
+            cloud=cloud,
+            real_id__in={r.instance_real_id for r, _ in listing.values() if r.instance_real_id},
+        ).values_list("real_id", "id")
+    )
+    return {
+        real_id: {
+            "name": r.name,
+            "state": r.state,
+            "checksum": r.checksum,
+            "created": r.created,
+            "last_updated": r.last_updated,
+            "instance_id": snapshot_of.get(r.instance_real_id),
+        }
+        for real_id, (r, _) in listing.items()
+    }
