@@ -1,28 +1,67 @@
-"""Runs a translated statement read-only, within a time limit, and returns at most a capped
-number of rows.
+"""Runs a translated statement read-only, within what is left of its request's budget (time
+and bytes), and returns at most a capped number of rows.
 
 The time limit is apps/inventory/time_limit.py's, which the listings share. Within it,
 PostgreSQL: the transaction it opens made read-only, as the query role when it exists
-(`manage.py create_query_role`); SQLite: `PRAGMA query_only` and case-sensitive LIKE, both
-undone afterwards.
+(`manage.py create_query_role`); SQLite: `PRAGMA query_only`, case-sensitive LIKE and a length
+limit on every value (values.py), all undone afterwards.
+
+Rows are read in batches while the request's bytes last: the rows past them are cut, with the
+same `truncated` signal as the row cap.
 """
 
-from collections.abc import Sequence
+import math
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 
 from apps.inventory import regexp
 from apps.inventory.time_limit import TimeLimitExceeded, time_limited
 
-from . import catalog
+from . import bounds, catalog, values
 from .errors import SUCCESS, QueryError
 from .schema import ROLE
 from .translate import Translation
 
 NUMERIC_OID = 1700  # PostgreSQL's numeric, which psycopg returns as Decimal
+FETCH_ROWS = 500  # rows read at a time, between two looks at the bytes left
+
+
+@dataclass
+class Budget:
+    """What one request's statements may use together: QUERY_TIME_LIMIT_MS of time and
+    QUERY_MAX_BYTES of values (as values.size counts them)."""
+
+    time_limit_ms: int
+    max_bytes: int
+    bytes_left: int
+    deadline: float | None = None  # time.monotonic(), from the first statement run
+
+    @classmethod
+    def start(cls) -> "Budget":
+        max_bytes = settings.QUERY_MAX_BYTES
+        return cls(settings.QUERY_TIME_LIMIT_MS, max_bytes, max_bytes)
+
+    def ms_left(self) -> int:
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.time_limit_ms / 1000
+        return math.ceil((self.deadline - time.monotonic()) * 1000)
+
+    def over_time(self) -> QueryError:
+        return QueryError.evaluation(
+            f"The query ran longer than the time limit of {self.time_limit_ms} ms and was cancelled"
+        )
+
+    def spent(self) -> QueryError:
+        return QueryError.evaluation(
+            f"Not run: the statements before it used the request's time limit of"
+            f" {self.time_limit_ms} ms"
+        )
 
 
 @dataclass
@@ -54,31 +93,54 @@ class Result:
         return cls(error.status, error.message)
 
 
-def run(translation: Translation, params: list, max_rows: int, time_limit_ms: int) -> Result:
+def run(translation: Translation, params: list, max_rows: int, budget: Budget) -> Result:
     if translation.sql is None:
-        return _result(translation.labels, list(translation.rows), max_rows)
+        rows, truncated = _within(translation.rows, max_rows, budget)
+        return Result(SUCCESS, "", translation.labels, rows, truncated)
+    ms_left = budget.ms_left()
+    if ms_left <= 0:
+        raise budget.spent()
+    bounds.forget()
     try:
-        with read_only(time_limit_ms, translation.like), connection.cursor() as cursor:
+        with (
+            read_only(ms_left, translation.like, budget.max_bytes),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(translation.sql, params)
-            rows = cursor.fetchmany(max_rows + 1)
+            rows, truncated = _within(_batches(cursor), max_rows, budget)
             description = cursor.description
     except TimeLimitExceeded as error:
-        raise QueryError.evaluation(error.message) from None
+        over = budget.ms_left() <= 0
+        raise (budget.over_time() if over else QueryError.evaluation(error.message)) from None
     except (DatabaseError, OverflowError, ValueError) as error:
         # OverflowError, ValueError: a parameter the driver cannot pass (a huge number, NUL).
-        raise _evaluation_error(error) from None
+        raise _evaluation_error(error, budget) from None
     if translation.explain:
         task = 0 if connection.vendor == "postgresql" else len(description) - 1
-        return _result(translation.labels, [(row[task],) for row in rows], max_rows)
+        return Result(SUCCESS, "", translation.labels, [(row[task],) for row in rows], truncated)
     labels = translation.labels
     if len(labels) != len(description):  # cannot happen when the translation is right
         labels = tuple(column[0] for column in description)
     converters = _converters(translation, description)
-    return _result(labels, _convert(rows, converters), max_rows)
+    return Result(SUCCESS, "", tuple(labels), _convert(rows, converters), truncated)
 
 
-def _result(labels, rows: list[Sequence], max_rows: int) -> Result:
-    return Result(SUCCESS, "", tuple(labels), rows[:max_rows], truncated=len(rows) > max_rows)
+def _batches(cursor) -> Iterator[Sequence]:
+    while batch := cursor.fetchmany(FETCH_ROWS):
+        yield from batch
+
+
+def _within(rows: Iterable[Sequence], max_rows: int, budget: Budget) -> tuple[list, bool]:
+    """The first rows, as many as the row cap and the bytes left allow, and whether any were
+    cut; the bytes they take are spent."""
+    kept = []
+    for row in rows:
+        size = values.size(row)
+        if len(kept) == max_rows or size > budget.bytes_left:
+            return kept, True
+        budget.bytes_left -= size
+        kept.append(row)
+    return kept, False
 
 
 def _converters(translation: Translation, description) -> dict:
@@ -114,13 +176,17 @@ def _number(value: Decimal | None):
 
 
 @contextmanager
-def read_only(time_limit_ms: int, case_sensitive_like: bool = True):
+def read_only(time_limit_ms: int, case_sensitive_like: bool = True, max_value_bytes=None):
+    """`max_value_bytes`: on SQLite, any longer string or blob fails where it would be made."""
     with time_limited(time_limit_ms):
         if connection.vendor == "postgresql":
             _postgres_read_only()
             yield
         else:
-            with _sqlite_read_only(case_sensitive_like):
+            with (
+                _sqlite_read_only(case_sensitive_like),
+                values.sqlite_length_limit(connection.connection, max_value_bytes),
+            ):
                 yield
 
 
@@ -150,8 +216,11 @@ def _sqlite_read_only(case_sensitive_like: bool):
         sqlite.execute("PRAGMA query_only = OFF")
 
 
-def _evaluation_error(error: Exception) -> QueryError:
+def _evaluation_error(error: Exception, budget: Budget) -> QueryError:
     cause = error.__cause__ or error
-    cause = regexp.failure_behind(cause) or cause  # why REGEXP failed: a bad pattern
+    if values.too_long(cause):
+        return QueryError.evaluation(values.too_long_message(budget.max_bytes))
+    # Why REGEXP failed (a bad pattern), or which bound a function's input went over.
+    cause = regexp.failure_behind(cause) or bounds.refusal_behind(cause) or cause
     text = str(cause).strip()
     return QueryError.evaluation(text.splitlines()[0] if text else type(cause).__name__)
