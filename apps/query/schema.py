@@ -219,7 +219,7 @@ BEGIN
         END IF;
         result := result || piece;
     END LOOP;
-END $$""",
+END $$""",  # noqa: S608 (constants from bounds.py, no user input)
 ]
 
 
