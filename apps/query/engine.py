@@ -57,6 +57,19 @@ def run_queries(requests: Iterable[QueryRequest], access: Access | None = None) 
     return [result for request in requests for result in run_query(request, access, budget)]
 
 
+def statement_count(requests: Iterable[QueryRequest]) -> int:
+    """What the rate of /query counts: the statements of `requests` (one for SQL that cannot
+    be split)."""
+    return sum(_statement_count(request.sql) for request in requests)
+
+
+def _statement_count(sql: str) -> int:
+    try:
+        return max(len(placeholders.split(sql)), 1)
+    except QueryError:
+        return 1
+
+
 def run_query(
     request: QueryRequest, access: Access | None = None, budget: Budget | None = None
 ) -> list[Result]:

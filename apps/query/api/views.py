@@ -12,9 +12,10 @@ from rest_framework.views import APIView
 from apps.inventory.access import access_of
 
 from .. import metrics
-from ..engine import run_queries
+from ..engine import run_queries, statement_count
 from . import schema
 from .serializers import query_requests
+from .throttling import charge_statements
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -35,6 +36,7 @@ class QueryView(APIView):
         ) > MAX_BODY_BYTES:
             raise BodyTooLarge
         requests = query_requests(request.data)
+        charge_statements(request, self, statement_count(requests))
         started = time.perf_counter()
         results = run_queries(requests, access_of(request.user))
         metrics.observe(results, time.perf_counter() - started)
