@@ -106,9 +106,14 @@ def run(translation: Translation, params: list, max_rows: int, budget: Budget) -
             read_only(ms_left, translation.like, budget.max_bytes),
             connection.cursor() as cursor,
         ):
-            cursor.execute(translation.sql, params)
-            rows, truncated = _within(_batches(cursor), max_rows, budget)
-            description = cursor.description
+            guarded = connection.vendor == "postgresql" and not translation.explain
+            sql = translation.sql
+            if guarded:
+                sql = values.postgres_within(sql, len(translation.labels), budget.bytes_left)
+            cursor.execute(sql, params)
+            batches = _batches(cursor)
+            rows, truncated = _within(_unguarded(batches) if guarded else batches, max_rows, budget)
+            description = cursor.description[:-1] if guarded else cursor.description
     except TimeLimitExceeded as error:
         over = budget.ms_left() <= 0
         raise (budget.over_time() if over else QueryError.evaluation(error.message)) from None
@@ -130,11 +135,20 @@ def _batches(cursor) -> Iterator[Sequence]:
         yield from batch
 
 
-def _within(rows: Iterable[Sequence], max_rows: int, budget: Budget) -> tuple[list, bool]:
+def _unguarded(rows: Iterable[Sequence]) -> Iterator[Sequence | None]:
+    """The rows of values.postgres_within without its last column; None for its row that says
+    rows were left out."""
+    for row in rows:
+        yield None if row[-1] else row[:-1]
+
+
+def _within(rows: Iterable[Sequence | None], max_rows: int, budget: Budget) -> tuple[list, bool]:
     """The first rows, as many as the row cap and the bytes left allow, and whether any were
-    cut; the bytes they take are spent."""
+    cut (None: cut before); the bytes they take are spent."""
     kept = []
     for row in rows:
+        if row is None:
+            return kept, True
         size = values.size(row)
         if len(kept) == max_rows or size > budget.bytes_left:
             return kept, True

@@ -1,6 +1,8 @@
 """How large /query's values may be: what a row costs of the request's QUERY_MAX_BYTES, and on
 SQLite the length limit that makes any longer string or blob fail where it would be made (a
-string doubled by a recursive CTE, REPLACE, a Python function's result), before it is.
+string doubled by a recursive CTE, REPLACE, a Python function's result), before it is. On
+PostgreSQL, whose driver receives a statement's whole answer at once, the database itself
+stops sending rows past the bytes left (`postgres_within`).
 
 SQLite's sqlite3_limit() is Connection.setlimit in Python's own sqlite3 module; pysqlite3,
 which Perspective runs on (perspective/sqlite/library.py), predates it, so there it is called
@@ -44,6 +46,23 @@ def sqlite_length_limit(sqlite_connection, max_bytes: int | None):
         yield
     finally:
         _set_length_limit(sqlite_connection, previous)
+
+
+def postgres_within(sql: str, columns: int, bytes_left: int) -> str:
+    """`sql` (of `columns` columns) answering only its rows within `bytes_left` bytes as
+    PostgreSQL stores them, then one row of NULLs if any were left out; each row gets one more
+    column: whether it is that last row. The statement's LIMIT keeps its subquery from being
+    merged into this one, so its rows come in its own order."""
+    names = [f"c{index}" for index in range(columns)]
+    limit = int(bytes_left)
+    kept = ", ".join(f"CASE WHEN w.total <= {limit} THEN w.{name} END" for name in names)
+    # `sql` is the translation's (generated, with its parameters bound by the driver).
+    return (
+        f"SELECT {kept}, w.total > {limit} FROM (SELECT q.*, s.size,"  # noqa: S608
+        " sum(s.size) OVER (ROWS UNBOUNDED PRECEDING) AS total"
+        f" FROM ({sql}) AS q({', '.join(names)}), LATERAL (SELECT pg_column_size(q.*) AS size) s)"
+        f" AS w WHERE w.total - w.size <= {limit}"
+    )
 
 
 def too_long(error: Exception) -> bool:

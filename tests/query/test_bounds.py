@@ -157,6 +157,16 @@ def test_the_length_limit_does_not_outlive_the_query(db):
         assert cursor.fetchone() == (200_000,)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's answer")
+@override_settings(QUERY_MAX_BYTES=100_000)
+def test_a_row_longer_than_the_bytes_is_never_sent(db):
+    """PostgreSQL's driver receives a whole answer at once: 32 MB grew the process by 128 MB.
+    The database stops at the bytes left, and says so."""
+    result = one(DOUBLED.replace("select char_length(s)", "select 1, s"))
+
+    assert (result["status"], result["count"], result["truncated"]) == ("success", 0, True)
+
+
 def test_a_long_value_within_the_bytes_is_answered(db):
     assert rows(DOUBLED) == [[2**21]]
 
