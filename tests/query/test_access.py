@@ -458,6 +458,18 @@ def test_only_a_table_read_by_a_condition_that_could_fail_is_fenced(db):
 
 
 @pytest.mark.parametrize(
+    "function", ["concat(name, :x:)", "join(:x:, name, name)", "replace(name, 'e', :x:)"]
+)
+def test_a_condition_building_a_longer_string_is_fenced(db, function):
+    """Past QUERY_MAX_BYTES the string fails (SQLite's length limit): whether it does on a row
+    of another project would tell how long its name is, or how many of a letter it holds."""
+    sql = f"select name from instances where char_length({function}) > 100"
+    (compiled,) = compile_sql(sql, connection.vendor, 10, True)
+
+    assert "OFFSET 0" in compiled.translation.sql
+
+
+@pytest.mark.parametrize(
     "sql",
     [
         "select i.name from instances i join flavors f on f.id = i.flavor_id "
