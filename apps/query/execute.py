@@ -191,10 +191,11 @@ def _number(value: Decimal | None):
 
 @contextmanager
 def read_only(time_limit_ms: int, case_sensitive_like: bool = True, max_value_bytes=None):
-    """`max_value_bytes`: on SQLite, any longer string or blob fails where it would be made."""
+    """`max_value_bytes`: any longer string or blob fails where it would be made (on
+    PostgreSQL, the result of a function that can grow a string)."""
     with time_limited(time_limit_ms):
         if connection.vendor == "postgresql":
-            _postgres_read_only()
+            _postgres_read_only(max_value_bytes)
             yield
         else:
             with (
@@ -204,14 +205,20 @@ def read_only(time_limit_ms: int, case_sensitive_like: bool = True, max_value_by
                 yield
 
 
-def _postgres_read_only():
+def _postgres_read_only(max_value_bytes: int | None):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('transaction_read_only', 'on', true),"
+            " set_config(%s, %s, true),"
             " (SELECT set_config('role', rolname, true) FROM pg_roles"
             "  WHERE rolname = %s AND pg_has_role(current_user, oid, 'MEMBER')"
             "  AND has_table_privilege(rolname, %s, 'SELECT'))",
-            [ROLE, catalog.TABLES["instances"].view],
+            [
+                values.MAX_BYTES_SETTING,
+                "" if max_value_bytes is None else str(max_value_bytes),
+                ROLE,
+                catalog.TABLES["instances"].view,
+            ],
         )
 
 

@@ -8,7 +8,7 @@ freely. The migrations of this app create the views they introduce by name.
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from . import bounds, catalog
+from . import bounds, catalog, values
 from .bounds import MAX_DIGITS, MAX_FORMAT_LENGTH, MAX_WIDTH
 from .catalog import Column, Kind
 
@@ -84,6 +84,38 @@ def _literal(text: str) -> str:
 
 # Helpers for the functions PostgreSQL lacks; SQLite gets Python ones (functions.py).
 POSTGRES_FUNCTIONS = [
+    # The result of a function that can grow a string (functions.GROWING), failing past the
+    # bytes that execute.py sets for the statement, as SQLite's length limit fails there.
+    f"""
+CREATE OR REPLACE FUNCTION query_bounded(value text) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    max_bytes constant bigint := nullif(current_setting('{values.MAX_BYTES_SETTING}', true), '');
+BEGIN
+    IF octet_length(value) > max_bytes THEN
+        RAISE EXCEPTION USING
+            MESSAGE = format({_literal(values.too_long_message("%s"))}, max_bytes);
+    END IF;
+    RETURN value;
+END $$""",
+    # REPLACE, refused before it makes a string past those bytes (replacing the FROMs by
+    # nothing shows how many there are).
+    f"""
+CREATE OR REPLACE FUNCTION query_replace(value text, old text, new text) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    max_bytes constant bigint := nullif(current_setting('{values.MAX_BYTES_SETTING}', true), '');
+    found bigint;
+BEGIN
+    IF old <> '' AND octet_length(new) > octet_length(old) THEN
+        found := (octet_length(value) - octet_length(replace(value, old, ''))) / octet_length(old);
+        IF octet_length(value) + found * (octet_length(new) - octet_length(old)) > max_bytes THEN
+            RAISE EXCEPTION USING
+                MESSAGE = format({_literal(values.too_long_message("%s"))}, max_bytes);
+        END IF;
+    END IF;
+    RETURN replace(value, old, new);
+END $$""",
     """
 CREATE OR REPLACE FUNCTION query_crc32(value text) RETURNS bigint
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$

@@ -17,6 +17,8 @@ from functools import cache
 
 SQLITE_LIMIT_LENGTH = 0  # sqlite3.h
 TOO_BIG = "string or blob too big"  # SQLite's SQLITE_TOOBIG
+# PostgreSQL: where the statement's transaction keeps its bytes, for schema.py's query_bounded.
+MAX_BYTES_SETTING = "perspective.max_bytes"
 MAX_INT = 2**31 - 1  # what sqlite3_limit takes
 # What a value other than a string costs: as long as the longest number in JSON.
 OTHER_BYTES = 24
@@ -69,7 +71,7 @@ def too_long(error: Exception) -> bool:
     return str(error).strip() == TOO_BIG
 
 
-def too_long_message(max_bytes: int) -> str:
+def too_long_message(max_bytes: int | str) -> str:
     return f"A value is longer than the limit of {max_bytes} bytes (QUERY_MAX_BYTES)"
 
 
