@@ -176,10 +176,9 @@ END $$""",
 CREATE OR REPLACE FUNCTION query_format(template text, args text[])
 RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
+    token text;
     spec text[];
-    result text := '';
-    rest text := template;
-    position integer;
+    pieces text[] := '{{}}';
     n integer := 0;
     piece text;
     number numeric;
@@ -192,20 +191,21 @@ BEGIN
     IF length(template) > {MAX_FORMAT_LENGTH} THEN
         RAISE EXCEPTION USING MESSAGE = {_literal(bounds.too_long("format"))};
     END IF;
+    -- Read in one pass (text and specifiers), so the work grows with the template, not with
+    -- its square.
+    FOR token IN
+        SELECT m[1] FROM regexp_matches(template, '(%[-0]*[0-9]*(?:\\.[0-9]+)?.?|[^%]+)', 'g') m
     LOOP
-        position := strpos(rest, '%');
-        IF position = 0 THEN
-            RETURN result || rest;
+        IF left(token, 1) <> '%' THEN
+            pieces := pieces || token;
+            CONTINUE;
         END IF;
-        result := result || left(rest, position - 1);
-        rest := substr(rest, position);
-        spec := regexp_match(rest, '^%([-0]*)([0-9]*)(?:\\.([0-9]+))?([sdfx%])');
+        spec := regexp_match(token, '^%([-0]*)([0-9]*)(?:\\.([0-9]+))?([sdfx%])$');
         IF spec IS NULL THEN
             RAISE EXCEPTION 'Invalid format specifier in "%"', template;
         END IF;
-        rest := substr(rest, length((regexp_match(rest, '^%[-0]*[0-9]*(?:\\.[0-9]+)?.'))[1]) + 1);
         IF spec[4] = '%' THEN
-            result := result || '%';
+            pieces := pieces || '%'::text;
             CONTINUE;
         END IF;
         n := n + 1;
@@ -249,8 +249,9 @@ BEGIN
         ELSE
             piece := lpad(piece, greatest(width, length(piece)));
         END IF;
-        result := result || piece;
+        pieces := pieces || piece;
     END LOOP;
+    RETURN array_to_string(pieces, '');
 END $$""",  # noqa: S608 (constants from bounds.py, no user input)
 ]
 

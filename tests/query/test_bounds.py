@@ -84,6 +84,15 @@ def test_format_refuses_a_template_longer_than_its_bound(db):
     assert refusal("select format(:f:)", [named("f", template)]) == TOO_LONG
 
 
+def test_format_reads_a_template_as_long_as_its_bound(db):
+    """PostgreSQL's format read it in quadratic time, past the time limit."""
+    template = "%%" * (bounds.MAX_FORMAT_LENGTH // 2)
+
+    assert rows("select char_length(format(:f:))", [named("f", template)]) == [
+        [bounds.MAX_FORMAT_LENGTH // 2]
+    ]
+
+
 def test_format_writes_a_large_number_in_fixed_point_as_postgresql_does(db):
     assert rows("select format('%.2f', 1e30)") == [["1000000000000000000000000000000.00"]]
 
