@@ -31,10 +31,10 @@ ENDLESS = (
 )
 
 
-def _doubled(steps: int, select: str = "char_length(s)") -> str:
-    """A string doubled `steps` times from 2 characters by a recursive CTE."""
+def _doubled(steps: int, select: str = "char_length(s)", start: str = "ab") -> str:
+    """A string doubled `steps` times from `start` by a recursive CTE."""
     return (
-        "with recursive r(s, n) as (select 'ab', 0 union all "
+        f"with recursive r(s, n) as (select '{start}', 0 union all "
         f"select concat(s, s), n + 1 from r where n < {steps}) "
         f"select {select} from r where n = {steps}"
     )
@@ -72,6 +72,10 @@ CASES = {
     ),
     "lower() of 8 MB": _one(_doubled(22, "char_length(lower(s))")),
     "upper() of 8 MB": _one(_doubled(22, "char_length(upper(s))")),
+    "lower() of 4 MB": _one(_doubled(21, "char_length(lower(s))")),
+    "upper() of 2 M letters outside ASCII": _one(
+        _doubled(20, "char_length(upper(s))", start="\u00e9\u00df")
+    ),
     "crc32() of 1 MB": _one(_doubled(19, "crc32(s)")),
     "base64() of 8 MB": _one(_doubled(22, "char_length(base64(s))")),
     "reverse() of 8 MB": _one(_doubled(22, "char_length(reverse(s))")),
