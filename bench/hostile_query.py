@@ -80,6 +80,9 @@ CASES = {
     "base64() of 8 MB": _one(_doubled(22, "char_length(base64(s))")),
     "reverse() of 8 MB": _one(_doubled(22, "char_length(reverse(s))")),
     "runaway regexp on 40 letters": _one("select :s: regexp '^(a|aa)+$'", s="a" * 40 + "!"),
+    "an endless recursive CTE, sorted": _one(
+        ENDLESS.replace("select count(*) from r", "select n from r order by n desc limit 1")
+    ),
     "four endless statements in one sql": _one("; ".join([ENDLESS] * 4)),
     "four endless requests in one body": [{"sql": ENDLESS}] * 4,
 }

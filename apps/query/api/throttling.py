@@ -1,37 +1,31 @@
-"""The rate of POST /query counts statements, not requests: a body of a thousand statements
-costs what a thousand requests of one do. The request's arrival counted one (DRF's scoped
-throttle, as for every throttled view); its other statements are counted once the body is read.
+"""The rate of POST /query counts statements, not requests: a body of a hundred statements
+costs what a hundred requests of one do. A request is let in while its user is under the rate
+(DRF's scoped throttle, which counts its arrival); its other statements are counted once its
+body is read, so a large body is answered and the next requests wait for it.
 """
 
-from rest_framework.exceptions import Throttled
 from rest_framework.throttling import ScopedRateThrottle
 
 
 class StatementRateThrottle(ScopedRateThrottle):
-    def charge(self, request, view, count: int) -> bool:
-        """Counts `count` more statements at once; False, counting none, when they would go
-        over the rate."""
+    def charge(self, request, view, count: int) -> None:
+        """Counts `count` more statements now."""
         self.scope = getattr(view, self.scope_attr)
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         self.key = self.get_cache_key(request, view)
-        self.history = self.cache.get(self.key, [])
         self.now = self.timer()
-        while self.history and self.history[-1] <= self.now - self.duration:
-            self.history.pop()
-        if len(self.history) + count > self.num_requests:
-            return False
-        self.history[:0] = [self.now] * count
+        self.history = [self.now] * count + self.cache.get(self.key, [])
         self.cache.set(self.key, self.history, self.duration)
-        return True
+
+    def wait(self):
+        """Seconds until the user is under the rate again: counted statements can be more than
+        it allows, which DRF's wait does not foresee (it answers none)."""
+        if len(self.history) < self.num_requests:
+            return super().wait()
+        return max(self.history[self.num_requests - 1] + self.duration - self.now, 0)
 
 
 def charge_statements(request, view, statements: int) -> None:
-    """Throttled (429) when the request's statements past its first go over the rate."""
-    throttle = StatementRateThrottle()
-    if statements > 1 and not throttle.charge(request, view, statements - 1):
-        raise Throttled(
-            throttle.wait(),
-            detail=f"Request was throttled: its {statements} statements are over the rate of "
-            f"{throttle.rate} statements.",
-        )
+    if statements > 1:
+        StatementRateThrottle().charge(request, view, statements - 1)

@@ -15,7 +15,7 @@ from .. import metrics
 from ..engine import run_queries, statement_count
 from . import schema
 from .serializers import query_requests
-from .throttling import charge_statements
+from .throttling import StatementRateThrottle, charge_statements
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -27,6 +27,7 @@ class BodyTooLarge(APIException):
 
 class QueryView(APIView):
     throttle_scope = "query"
+    throttle_classes = [StatementRateThrottle]
 
     @schema.query
     def post(self, request):
