@@ -308,9 +308,11 @@ LOGGING = {
     },
 }
 
-# POST /query: statement time limit (milliseconds) and most rows per result.
+# POST /query: time limit (milliseconds) of all of a request's statements together, most rows
+# per result, and most bytes of values in the whole answer (also the longest value).
 QUERY_TIME_LIMIT_MS = env.int("QUERY_TIME_LIMIT_MS", default=5000)
 QUERY_MAX_ROWS = env.int("QUERY_MAX_ROWS", default=10000)
+QUERY_MAX_BYTES = env.int("QUERY_MAX_BYTES", default=8 * 1024 * 1024)
 # The listings under /api/: time limit (milliseconds) of a request's reads; over it, a 400.
 LISTING_TIME_LIMIT_MS = env.int("LISTING_TIME_LIMIT_MS", default=QUERY_TIME_LIMIT_MS)
 

@@ -9,9 +9,9 @@
     results[0].status, results[0].columns, results[0].rows
 
 Each request's SQL may hold several statements (split on `;`); there is one Result per
-statement, in order. With an `access`, every table shows only the rows of its visible projects;
-without one (internal callers), everything. Translations are cached per SQL text, backend and
-restricted or not.
+statement, in order, all of them within one time limit and one limit of bytes. With an
+`access`, every table shows only the rows of its visible projects; without one (internal
+callers), everything. Translations are cached per SQL text, backend and restricted or not.
 """
 
 import logging
@@ -26,7 +26,7 @@ from apps.inventory.access import Access
 
 from . import execute, placeholders, restrict
 from .errors import QueryError
-from .execute import Result
+from .execute import Budget, Result
 from .placeholders import Key
 from .translate import Translation, translate
 
@@ -51,11 +51,29 @@ class Compiled:
 
 
 def run_queries(requests: Iterable[QueryRequest], access: Access | None = None) -> list[Result]:
-    return [result for request in requests for result in run_query(request, access)]
+    """Every statement of `requests` together within one budget (QUERY_TIME_LIMIT_MS, and
+    QUERY_MAX_BYTES of values): a statement past it is not run."""
+    budget = Budget.start()
+    return [result for request in requests for result in run_query(request, access, budget)]
 
 
-def run_query(request: QueryRequest, access: Access | None = None) -> list[Result]:
-    max_rows, time_limit = settings.QUERY_MAX_ROWS, settings.QUERY_TIME_LIMIT_MS
+def statement_count(requests: Iterable[QueryRequest]) -> int:
+    """What the rate of /query counts: the statements of `requests` (one for SQL that cannot
+    be split)."""
+    return sum(_statement_count(request.sql) for request in requests)
+
+
+def _statement_count(sql: str) -> int:
+    try:
+        return max(len(placeholders.split(sql)), 1)
+    except QueryError:
+        return 1
+
+
+def run_query(
+    request: QueryRequest, access: Access | None = None, budget: Budget | None = None
+) -> list[Result]:
+    max_rows, budget = settings.QUERY_MAX_ROWS, budget or Budget.start()
     projects = None if access is None else access.visible_project_ids
     restricted = projects is not None
     try:
@@ -65,10 +83,10 @@ def run_query(request: QueryRequest, access: Access | None = None) -> list[Resul
     values = _values(request.parameters)
     if restricted:
         values[restrict.PROJECTS] = restrict.projects_parameter(projects, connection.vendor)
-    return [_run(statement, values, max_rows, time_limit) for statement in statements]
+    return [_run(statement, values, max_rows, budget) for statement in statements]
 
 
-def _run(statement: Compiled, values: dict, max_rows: int, time_limit: int) -> Result:
+def _run(statement: Compiled, values: dict, max_rows: int, budget: Budget) -> Result:
     missing = next((key for key in statement.keys if key not in values), None)
     if missing is not None:
         return Result.failure(QueryError.missing(_missing_message(missing)))
@@ -76,7 +94,7 @@ def _run(statement: Compiled, values: dict, max_rows: int, time_limit: int) -> R
         return Result.failure(statement.error)
     params = [values[key] for key in statement.translation.keys]
     try:
-        return execute.run(statement.translation, params, max_rows, time_limit)
+        return execute.run(statement.translation, params, max_rows, budget)
     except QueryError as error:
         return Result.failure(error)
 

@@ -34,7 +34,10 @@ class Function:
     def template(self, vendor: str, args: list) -> str:
         self.check_arity(len(args))
         chosen = self.postgres if vendor == "postgresql" else self.sqlite
-        return chosen(args) if callable(chosen) else chosen
+        sql = chosen(args) if callable(chosen) else chosen
+        if vendor == "postgresql" and self.name in GROWING:
+            return f"query_bounded({sql})"  # SQLite's length limit bounds them there
+        return sql
 
     def check_arity(self, count: int) -> None:
         if count < self.min_args or (self.max_args is not None and count > self.max_args):
@@ -117,11 +120,17 @@ def _f(name, signature, description, sqlite, postgres=None, arity=(1, 1)):
     return Function(name, signature, description, sqlite, postgres or sqlite, *arity, leakproof)
 
 
-# Functions of strings that cannot fail on any value, and constants.
+# Functions of strings that cannot fail on any value, and constants. Not CONCAT, JOIN or
+# REPLACE: their result can be longer than QUERY_MAX_BYTES, which fails (on SQLite), so whether
+# they fail on a row would tell how long its values are, or what letters they hold.
 LEAKPROOF = {
-    *("CHAR_LENGTH", "CONCAT", "E", "JOIN", "LOWER", "PI", "REPLACE", "REVERSE", "TRIM"),
-    *("TYPEOF", "UPPER", "VERSION"),
+    *("CHAR_LENGTH", "E", "LOWER", "PI", "REVERSE", "TRIM", "TYPEOF", "UPPER", "VERSION"),
 }
+# Functions whose result can be much longer than their arguments: on PostgreSQL, their result
+# fails past QUERY_MAX_BYTES (schema.py's query_bounded), as any value does on SQLite.
+# REPLACE, which can square a string's length, checks the length it would make before it makes
+# it (query_replace).
+GROWING = {"BASE64", "CONCAT", "FORMAT", "JOIN"}
 
 
 FUNCTIONS: dict[str, Function] = {
@@ -299,6 +308,7 @@ FUNCTIONS: dict[str, Function] = {
             "REPLACE(S, FROM, TO)",
             "Returns S with every FROM replaced by TO.",
             f"REPLACE({_text(0)}, {_text(1)}, {_text(2)})",
+            f"query_replace({_text(0)}, {_text(1)}, {_text(2)})",
             arity=(3, 3),
         ),
         _f("REVERSE", "REVERSE(S)", "Returns S reversed.", f"REVERSE({_text(0)})"),

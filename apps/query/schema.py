@@ -8,7 +8,8 @@ freely. The migrations of this app create the views they introduce by name.
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from . import catalog
+from . import bounds, catalog, values
+from .bounds import MAX_DIGITS, MAX_FORMAT_LENGTH, MAX_WIDTH
 from .catalog import Column, Kind
 
 ROLE = "perspective_query"
@@ -77,17 +78,54 @@ def index_sql(table: catalog.Table, vendor: str) -> list[str]:
     ]
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 # Helpers for the functions PostgreSQL lacks; SQLite gets Python ones (functions.py).
 POSTGRES_FUNCTIONS = [
+    # The result of a function that can grow a string (functions.GROWING), failing past the
+    # bytes that execute.py sets for the statement, as SQLite's length limit fails there.
+    f"""
+CREATE OR REPLACE FUNCTION query_bounded(value text) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    max_bytes constant bigint := nullif(current_setting('{values.MAX_BYTES_SETTING}', true), '');
+BEGIN
+    IF octet_length(value) > max_bytes THEN
+        RAISE EXCEPTION USING
+            MESSAGE = format({_literal(values.too_long_message("%s"))}, max_bytes);
+    END IF;
+    RETURN value;
+END $$""",
+    # REPLACE, refused before it makes a string past those bytes (replacing the FROMs by
+    # nothing shows how many there are).
+    f"""
+CREATE OR REPLACE FUNCTION query_replace(value text, old text, new text) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    max_bytes constant bigint := nullif(current_setting('{values.MAX_BYTES_SETTING}', true), '');
+    found bigint;
+BEGIN
+    IF old <> '' AND octet_length(new) > octet_length(old) THEN
+        found := (octet_length(value) - octet_length(replace(value, old, ''))) / octet_length(old);
+        IF octet_length(value) + found * (octet_length(new) - octet_length(old)) > max_bytes THEN
+            RAISE EXCEPTION USING
+                MESSAGE = format({_literal(values.too_long_message("%s"))}, max_bytes);
+        END IF;
+    END IF;
+    RETURN replace(value, old, new);
+END $$""",
     """
 CREATE OR REPLACE FUNCTION query_crc32(value text) RETURNS bigint
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     crc bigint := 4294967295;
+    bytes constant bytea := convert_to(value, 'UTF8');
     byte integer;
 BEGIN
-    FOR i IN 0 .. octet_length(convert_to(value, 'UTF8')) - 1 LOOP
-        byte := get_byte(convert_to(value, 'UTF8'), i);
+    FOR i IN 0 .. octet_length(bytes) - 1 LOOP
+        byte := get_byte(bytes, i);
         crc := crc # byte;
         FOR j IN 1 .. 8 LOOP
             crc := CASE WHEN crc & 1 = 1 THEN (crc >> 1) # 3988292384 ELSE crc >> 1 END;
@@ -95,7 +133,7 @@ BEGIN
     END LOOP;
     RETURN crc # 4294967295;
 END $$""",
-    """
+    f"""
 CREATE OR REPLACE FUNCTION query_conv(value text, from_base integer, to_base integer)
 RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
@@ -111,6 +149,9 @@ BEGIN
     END IF;
     IF negative OR left(body, 1) = '+' THEN
         body := substr(body, 2);
+    END IF;
+    IF length(body) > {MAX_DIGITS} THEN
+        RAISE EXCEPTION USING MESSAGE = {_literal(bounds.too_many_digits("conv"))};
     END IF;
     IF body = '' THEN
         RETURN NULL;
@@ -129,52 +170,76 @@ BEGIN
     END LOOP;
     RETURN CASE WHEN negative AND result <> '0' THEN '-' || result ELSE result END;
 END $$""",
-    # printf for %s, %d, %f and %x with flags '-' and '0', a width and a precision; %% is '%'.
-    """
+    # printf for %s, %d, %f and %x with flags '-' and '0', a width and a precision; %% is '%',
+    # each bounded as sqlite_functions.py bounds it.
+    f"""
 CREATE OR REPLACE FUNCTION query_format(template text, args text[])
 RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
+    token text;
     spec text[];
-    result text := '';
-    rest text := template;
-    position integer;
+    pieces text[] := '{{}}';
     n integer := 0;
     piece text;
+    number numeric;
     width integer;
+    written bigint := 0;
 BEGIN
     IF template IS NULL THEN
         RETURN NULL;
     END IF;
+    IF length(template) > {MAX_FORMAT_LENGTH} THEN
+        RAISE EXCEPTION USING MESSAGE = {_literal(bounds.too_long("format"))};
+    END IF;
+    -- Read in one pass (text and specifiers), so the work grows with the template, not with
+    -- its square.
+    FOR token IN
+        SELECT m[1] FROM regexp_matches(template, '(%[-0]*[0-9]*(?:\\.[0-9]+)?.?|[^%]+)', 'g') m
     LOOP
-        position := strpos(rest, '%');
-        IF position = 0 THEN
-            RETURN result || rest;
+        IF left(token, 1) <> '%' THEN
+            pieces := pieces || token;
+            CONTINUE;
         END IF;
-        result := result || left(rest, position - 1);
-        rest := substr(rest, position);
-        spec := regexp_match(rest, '^%([-0]*)([0-9]*)(?:\\.([0-9]+))?([sdfx%])');
+        spec := regexp_match(token, '^%([-0]*)([0-9]*)(?:\\.([0-9]+))?([sdfx%])$');
         IF spec IS NULL THEN
             RAISE EXCEPTION 'Invalid format specifier in "%"', template;
         END IF;
-        rest := substr(rest, length((regexp_match(rest, '^%[-0]*[0-9]*(?:\\.[0-9]+)?.'))[1]) + 1);
         IF spec[4] = '%' THEN
-            result := result || '%';
+            pieces := pieces || '%'::text;
             CONTINUE;
         END IF;
         n := n + 1;
         IF n > coalesce(array_length(args, 1), 0) THEN
             RAISE EXCEPTION 'Not enough values for format "%"', template;
         END IF;
-        piece := CASE spec[4]
-            WHEN 's' THEN coalesce(args[n], 'null')
-            WHEN 'd' THEN trunc(args[n]::numeric)::text
-            WHEN 'x' THEN to_hex(trunc(args[n]::numeric)::bigint)
-            ELSE round(args[n]::numeric, coalesce(spec[3], '6')::integer)::text
-        END;
+        IF length(ltrim(spec[2], '0')) > {len(str(MAX_WIDTH))}
+            OR length(ltrim(coalesce(spec[3], ''), '0')) > {len(str(MAX_WIDTH))} THEN
+            RAISE EXCEPTION USING MESSAGE = {_literal(bounds.too_wide("format"))};
+        END IF;
+        width := coalesce(nullif(spec[2], '')::integer, 0);
+        IF width > {MAX_WIDTH} OR coalesce(spec[3]::integer, 0) > {MAX_WIDTH} THEN
+            RAISE EXCEPTION USING MESSAGE = {_literal(bounds.too_wide("format"))};
+        END IF;
+        IF spec[4] = 's' THEN
+            piece := coalesce(args[n], 'null');
+        ELSE
+            number := args[n]::numeric;
+            IF abs(number) >= 1e{MAX_DIGITS} THEN
+                RAISE EXCEPTION USING MESSAGE = {_literal(bounds.too_many_digits("format"))};
+            END IF;
+            piece := CASE spec[4]
+                WHEN 'd' THEN trunc(number)::text
+                WHEN 'x' THEN to_hex(trunc(number)::bigint)
+                ELSE round(number, coalesce(spec[3], '6')::integer)::text
+            END;
+        END IF;
         IF spec[4] = 's' AND spec[3] IS NOT NULL THEN
             piece := left(piece, spec[3]::integer);
         END IF;
-        width := coalesce(nullif(spec[2], '')::integer, 0);
+        written := written + greatest(length(piece), width);
+        IF written > {MAX_FORMAT_LENGTH} THEN
+            RAISE EXCEPTION USING MESSAGE = {_literal(bounds.too_long("format"))};
+        END IF;
         IF strpos(spec[1], '-') > 0 THEN
             piece := rpad(piece, greatest(width, length(piece)));
         ELSIF strpos(spec[1], '0') > 0 AND spec[4] <> 's' AND left(piece, 1) = '-' THEN
@@ -184,9 +249,10 @@ BEGIN
         ELSE
             piece := lpad(piece, greatest(width, length(piece)));
         END IF;
-        result := result || piece;
+        pieces := pieces || piece;
     END LOOP;
-END $$""",
+    RETURN array_to_string(pieces, '');
+END $$""",  # noqa: S608 (constants from bounds.py, no user input)
 ]
 
 

@@ -7,9 +7,12 @@ import base64
 import math
 import re
 import zlib
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 
 from apps.inventory import regexp
+
+from . import bounds
+from .bounds import MAX_DIGITS, MAX_FORMAT_LENGTH, MAX_WIDTH, refuse
 
 
 def _strict(function):
@@ -30,8 +33,11 @@ def _truncate(value, digits):
 def _conv(value, from_base, to_base):
     if not (2 <= from_base <= 36 and 2 <= to_base <= 36):
         return None
+    text = str(value).strip()
+    if len(text.removeprefix("-").removeprefix("+")) > MAX_DIGITS:
+        raise refuse(bounds.too_many_digits("conv"))
     try:
-        number = int(str(value).strip(), int(from_base))
+        number = int(text, int(from_base))
     except ValueError:
         return None
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -54,14 +60,21 @@ def _crc32(value):
 
 
 _SPEC = re.compile(r"%([-0]*)([0-9]*)(?:\.([0-9]+))?(.?)")
+# Enough digits for any number FORMAT takes, at any precision it takes.
+_FORMAT_CONTEXT = Context(prec=MAX_DIGITS + MAX_WIDTH + 1)
 
 
 def _format(template, *values):
     if template is None:
         return None
+    template = str(template)
+    if len(template) > MAX_FORMAT_LENGTH:
+        raise refuse(bounds.too_long("format"))
     values = list(values)
+    written = 0
 
     def piece(match):
+        nonlocal written
         flags, width, precision, conversion = match.groups()
         if conversion == "%":
             return "%"
@@ -69,22 +82,38 @@ def _format(template, *values):
             raise ValueError(f'Invalid format specifier in "{template}"')
         if not values:
             raise ValueError(f'Not enough values for format "{template}"')
+        width, precision = _bounded(width), _bounded(precision)
         text = _format_value(values.pop(0), conversion, precision)
-        return _pad(text, flags, int(width or 0), conversion)
+        written += max(len(text), width or 0)
+        if written > MAX_FORMAT_LENGTH:
+            raise refuse(bounds.too_long("format"))
+        return _pad(text, flags, width or 0, conversion)
 
     return _SPEC.sub(piece, template)
+
+
+def _bounded(digits: str | None) -> int | None:
+    """A width or precision as a number, refused beyond MAX_WIDTH before it is read."""
+    if not digits:
+        return None
+    if len(digits.lstrip("0")) > len(str(MAX_WIDTH)) or int(digits) > MAX_WIDTH:
+        raise refuse(bounds.too_wide("format"))
+    return int(digits)
 
 
 def _format_value(value, conversion, precision):
     if conversion == "s":
         text = "null" if value is None else str(value)
-        return text[: int(precision)] if precision else text
+        return text if precision is None else text[:precision]
     number = _decimal(value)
+    if number.is_finite() and number.adjusted() >= MAX_DIGITS:
+        raise refuse(bounds.too_many_digits("format"))
     if conversion == "d":
         return str(int(number))
     if conversion == "x":
         return format(int(number) & 0xFFFFFFFFFFFFFFFF, "x")
-    return str(number.quantize(Decimal(1).scaleb(-int(precision or 6)), rounding=ROUND_HALF_UP))
+    places = Decimal(1).scaleb(-(6 if precision is None else precision))
+    return str(number.quantize(places, rounding=ROUND_HALF_UP, context=_FORMAT_CONTEXT))
 
 
 def _pad(text, flags, width, conversion):
@@ -97,13 +126,19 @@ def _pad(text, flags, width, conversion):
 
 
 def _lower(value):
+    text = str(value)
+    if text.isascii():  # in one call: letter by letter, 8 MB would hold SQLite for a second
+        return text.lower()
     # Letter by letter, as PostgreSQL maps case: "İ" becomes "i", not "i" and a combining dot.
-    return "".join(letter.lower()[0] for letter in str(value))
+    return "".join(letter.lower()[0] for letter in text)
 
 
 def _upper(value):
+    text = str(value)
+    if text.isascii():
+        return text.upper()
     # Letter by letter, as PostgreSQL maps case: "ß" stays, not "SS".
-    return "".join(_one(letter.upper(), letter) for letter in str(value))
+    return "".join(_one(letter.upper(), letter) for letter in text)
 
 
 def _one(mapped: str, letter: str) -> str:

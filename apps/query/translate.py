@@ -30,6 +30,13 @@ class Translation:
     like: bool = False  # uses LIKE (SQLite then needs case-sensitive LIKE turned on)
 
 
+# PostgreSQL plans from statistics over every project's rows: even without its estimates, a
+# plan's shape (a bitmap scan or an index scan) tells about rows a restricted user cannot see.
+# SQLite's plans depend on the schema and the query alone (no ANALYZE statistics are kept).
+EXPLAIN_REFUSED = (
+    "EXPLAIN is only for users who see every project: on PostgreSQL, a plan depends on the rows"
+    " of all projects"
+)
 # Bounds the work of translating one statement (parsing, resolving, generating).
 MAX_TOKENS = 10_000
 _MARKER = re.compile(r"\x00(\d+)\x00")
@@ -43,6 +50,8 @@ def translate(
     if "\x00" in statement.text:
         raise QueryError.syntax("The query contains a NUL character")
     tree, explain = _parse(statement)
+    if explain and restricted and vendor == "postgresql":
+        raise QueryError.evaluation(EXPLAIN_REFUSED)
     call = meta.call(tree)
     if call is not None and not explain:
         labels, rows = meta.answer(call)
@@ -63,16 +72,9 @@ def translate(
     like = tree.find(exp.Like) is not None
     sql, keys = _generate(tree, vendor, statement.keys)
     if explain:
-        sql = _explain(vendor, restricted) + sql
+        sql = ("EXPLAIN QUERY PLAN " if vendor == "sqlite" else "EXPLAIN ") + sql
         labels = ("task",)
     return Translation(sql, keys, labels, booleans, explain, like=like)
-
-
-def _explain(vendor: str, restricted: bool) -> str:
-    if vendor == "sqlite":
-        return "EXPLAIN QUERY PLAN "
-    # PostgreSQL's row estimates come from statistics over every project's rows.
-    return "EXPLAIN (COSTS OFF) " if restricted else "EXPLAIN "
 
 
 def _parse(statement: Statement) -> tuple[exp.Expression, bool]:

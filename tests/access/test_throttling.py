@@ -36,3 +36,25 @@ def test_actions_have_their_own_rate(api):
 
     assert refused.status_code == 429
     assert api.post("/query", [{"sql": "select 1"}], format="json").status_code == 200
+
+
+@pytest.mark.usefixtures("tight_rates")
+def test_query_rate_counts_statements_not_requests(api):
+    """A body of many statements cost what one request did."""
+    answered = api.post("/query", [{"sql": "select 1; select 2"}], format="json")
+
+    assert answered.status_code == 200
+    assert api.post("/query", [{"sql": "select 1"}], format="json").status_code == 429
+
+
+@pytest.mark.usefixtures("tight_rates")
+def test_a_body_of_more_statements_than_the_rate_is_answered_and_the_next_waits(api):
+    answered = api.post(
+        "/query", [{"sql": "select 1; select 2"}, {"sql": "select 3"}], format="json"
+    )
+
+    refused = api.post("/query", [{"sql": "select 1"}], format="json")
+
+    assert answered.status_code == 200
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60

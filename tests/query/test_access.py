@@ -11,6 +11,7 @@ from apps.inventory.access import Access
 from apps.query import catalog
 from apps.query.engine import QueryRequest, _cached_compile, compile_sql, run_queries
 from apps.query.restrict import PROJECTS, projects_parameter
+from apps.query.translate import EXPLAIN_REFUSED
 
 from . import test_dialect, test_errors, test_joins, test_placeholders
 from .conftest import access_of
@@ -255,14 +256,30 @@ def test_the_views_do_not_exist_for_user_sql(viewer_of_a, sql):
     assert result["message"].startswith('Table "') and "does not exist" in result["message"]
 
 
-def test_explain_shows_a_restricted_user_no_row_estimates(viewer_of_a):
-    """PostgreSQL's estimates come from statistics over every project's rows."""
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_explain_is_refused_to_a_restricted_user(viewer_of_a):
+    """PostgreSQL plans from statistics over every project's rows: with or without estimates,
+    the plan's shape tells about rows the user cannot see (a bitmap scan for names that exist
+    in another project, an index scan for names nobody has)."""
+    result = one(
+        "explain select * from instances where name between 'db-' and 'db-z'", access=viewer_of_a
+    )
+
+    assert result["status"] == "evaluation_error"
+    assert result["message"] == EXPLAIN_REFUSED
+    assert result["count"] == 0
+
+
+def test_explain_is_answered_to_who_sees_every_project(inventory):
+    assert one("explain select * from instances where name = 'x'")["status"] == "success"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plans")
+def test_explain_shows_a_restricted_user_a_plan_without_row_estimates_on_sqlite(viewer_of_a):
     result = one("explain select * from instances where name = 'x'", access=viewer_of_a)
 
     assert result["status"] == "success" and result["count"]
     assert not [row for row in result["data"]["row"] if "rows=" in row["value"][0]]
-    if connection.vendor == "postgresql":  # as unrestricted users see them
-        assert "rows=" in json.dumps(one("explain select * from instances"))
 
 
 # Each fails on a row named :b: (PostgreSQL and SQLite alike), were the database to run it there.
@@ -457,6 +474,18 @@ def test_only_a_table_read_by_a_condition_that_could_fail_is_fenced(db):
     fenced, rest = compiled.translation.sql.split(" OFFSET 0")
     assert '"query_instances"' in fenced and '"query_flavors"' not in fenced
     assert "OFFSET 0" not in rest
+
+
+@pytest.mark.parametrize(
+    "function", ["concat(name, :x:)", "join(:x:, name, name)", "replace(name, 'e', :x:)"]
+)
+def test_a_condition_building_a_longer_string_is_fenced(db, function):
+    """Past QUERY_MAX_BYTES the string fails (SQLite's length limit): whether it does on a row
+    of another project would tell how long its name is, or how many of a letter it holds."""
+    sql = f"select name from instances where char_length({function}) > 100"
+    (compiled,) = compile_sql(sql, connection.vendor, 10, True)
+
+    assert "OFFSET 0" in compiled.translation.sql
 
 
 @pytest.mark.parametrize(

@@ -11,17 +11,20 @@ from apps.inventory.access import access_of
 from apps.jsonapi.views import JsonBodyView
 
 from .. import metrics
-from ..engine import run_queries
+from ..engine import run_queries, statement_count
 from . import schema
 from .serializers import query_requests
+from .throttling import StatementRateThrottle, charge_statements
 
 
 class QueryView(JsonBodyView, APIView):
     throttle_scope = "query"
+    throttle_classes = [StatementRateThrottle]
 
     @schema.query
     def post(self, request):
         requests = query_requests(self.body())
+        charge_statements(request, self, statement_count(requests))
         started = time.perf_counter()
         results = run_queries(requests, access_of(request.user))
         metrics.observe(results, time.perf_counter() - started)
