@@ -92,14 +92,14 @@ class NotificationIdListField(IdListField):
 
 
 class NameMapField(serializers.Field):
-    """A JSON object of instance id -> new name."""
+    """A JSON object of instance id -> new name. Any key is an id: one that names no instance
+    (the empty one, say) is refused as unknown (404), as in the other batches."""
 
     default_error_messages = {
         "null": "Expected a JSON object of instance id to new name",
         "not_a_map": "Expected a JSON object of instance id to new name",
         "empty": "The map of new names is empty",
         "too_many": f"At most {MAX_ITEMS} instances in one request",
-        "not_ids": f"Ids are non-empty strings of at most {MAX_ID} characters; not {{bad}}",
         "not_names": "New names are non-empty strings of at most 255 characters; not {bad}",
         "duplicates": "Instances appear more than once: {ids}",
     }
@@ -111,9 +111,6 @@ class NameMapField(serializers.Field):
             self.fail("empty")
         if len(data) > MAX_ITEMS:
             self.fail("too_many")
-        bad_ids = [key for key in data if not _is_text(key)]
-        if bad_ids:
-            self.fail("not_ids", bad=_shown(bad_ids))
         bad_names = [value for value in data.values() if not _is_text(value)]
         if bad_names:
             self.fail("not_names", bad=_shown(bad_names))
@@ -149,7 +146,7 @@ class KeypairRefSerializer(serializers.Serializer):
 
 
 class EntrySerializer(serializers.Serializer):
-    key = StrictCharField(max_length=255)
+    key = StrictCharField(min_length=1, max_length=255)
     value = StrictCharField(allow_blank=True)
 
 
