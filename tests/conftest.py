@@ -3,9 +3,17 @@ import logging
 
 import pytest
 from celery import current_app
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 pytest_plugins = ["openstack_simulator.pytest_plugin"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rates():
+    """Each test starts with no request counted against the rate limits: the counts live in
+    the cache, and the same user id recurs from test to test."""
+    cache.clear()
 
 
 @pytest.fixture
