@@ -131,6 +131,11 @@ class StrictCharField(serializers.CharField):
 
     default_error_messages = {"invalid": "Not a string."}
 
+    def __init__(self, **kwargs):
+        if not kwargs.get("allow_blank"):
+            kwargs.setdefault("min_length", 1)  # so says the schema, as DRF refuses a blank
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
@@ -146,7 +151,7 @@ class KeypairRefSerializer(serializers.Serializer):
 
 
 class EntrySerializer(serializers.Serializer):
-    key = StrictCharField(min_length=1, max_length=255)
+    key = StrictCharField(max_length=255)
     value = StrictCharField(allow_blank=True)
 
 
