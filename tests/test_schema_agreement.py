@@ -70,7 +70,7 @@ def test_a_rename_of_an_empty_id_is_an_unknown_id(api):
 def test_the_schema_says_what_the_server_refuses(schema):
     syncs = schema["paths"]["/api/syncs/"]["get"]["parameters"]
     parameters = {parameter["name"]: parameter["schema"] for parameter in syncs}
-    assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 1000}
+    assert parameters["page_size"] == {"type": "integer", "minimum": 1}
     assert parameters["id"]["items"]["minimum"] == 1
     assert parameters["cursor"]["minLength"] == 1
     body = schema["paths"]["/api/clouds/{name}/sync"]["post"]["requestBody"]["content"]
@@ -78,3 +78,17 @@ def test_the_schema_says_what_the_server_refuses(schema):
     assert schema["components"]["schemas"][component]["properties"]["kinds"]["uniqueItems"]
     entry = schema["components"]["schemas"]["EntryRequest"]["properties"]["key"]
     assert entry["minLength"] == 1
+
+
+def test_a_sync_body_of_null_is_refused_as_not_an_object(api):
+    factories.CloudFactory(name="east")
+
+    response = api.post("/api/clouds/east/sync", "null", content_type="application/json")
+
+    assert response.status_code == 400
+
+
+def test_an_id_of_spaces_is_an_unknown_id_not_a_blank(api):
+    response = api.put("/instances/reboot", [" "], format="json")
+
+    assert response.status_code == 404

@@ -25,8 +25,8 @@ class SyncView(JsonBodyView, APIView):
             raise NotFound(f"Cloud {name} does not exist")
         if not services.syncable(clouds.filter(pk=cloud.pk), request.user).exists():
             raise PermissionDenied(f"Only an operator of every project of cloud {name} may sync it")
-        sent = self.body()
-        body = SyncSerializer(data={} if sent is None else sent)  # no body: a full sync
+        sent = self.body() if request.body else {}  # no body: a full sync
+        body = SyncSerializer(data=sent)
         body.is_valid(raise_exception=True)
         runs = services.queue_syncs(cloud, body.validated_data["kinds"])
         return Response(SyncRunSerializer(runs, many=True).data, status=status.HTTP_202_ACCEPTED)

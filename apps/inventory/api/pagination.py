@@ -117,7 +117,7 @@ class ListingPagination(CursorPagination):
     page_size = 100
     max_page_size = 1000
     page_size_query_param = "page_size"
-    page_size_query_description = "Rows per page: 100 unless given, at most 1000."
+    page_size_query_description = "Rows per page: 100 unless given; more than 1000 is cut to 1000."
     invalid_cursor_message = "Invalid cursor: pass the `next` or `previous` link as it is"
     cursor_query_description = "From the `next` or `previous` link, as it is; any other is a 400."
 
@@ -149,7 +149,7 @@ class ListingPagination(CursorPagination):
         parameters = super().get_schema_operation_parameters(view)
         limits = {
             self.cursor_query_param: {"minLength": 1, "pattern": "^[A-Za-z0-9_=-]+$"},
-            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+            self.page_size_query_param: {"minimum": 1},
         }
         for parameter in parameters:
             parameter["schema"].update(limits.get(parameter["name"], {}))

@@ -134,6 +134,8 @@ class StrictCharField(serializers.CharField):
     def __init__(self, **kwargs):
         if not kwargs.get("allow_blank"):
             kwargs.setdefault("min_length", 1)  # so says the schema, as DRF refuses a blank
+        # Taken as sent, as the schema's string: " " is not quietly made "" and then refused.
+        kwargs.setdefault("trim_whitespace", False)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
