@@ -1,5 +1,6 @@
 """POST /api/clouds/{name}/sync: a sync now, for an operator of the whole cloud."""
 
+from django.core.validators import slug_re
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -20,7 +21,8 @@ class SyncView(JsonBodyView, APIView):
     @schema.sync
     def post(self, request, name):
         clouds = access_of(request.user).visible(Cloud.objects.only("id", "name"), "projects")
-        cloud = clouds.filter(name=name).first()
+        # A name no cloud can have (a NUL, which PostgreSQL cannot even compare) is not looked up.
+        cloud = clouds.filter(name=name).first() if slug_re.fullmatch(name) else None
         if cloud is None:
             raise NotFound(f"Cloud {name} does not exist")
         if not services.syncable(clouds.filter(pk=cloud.pk), request.user).exists():
