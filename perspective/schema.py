@@ -58,7 +58,11 @@ class AutoSchema(openapi.AutoSchema):
     def _implied_errors(self, has_body: bool):
         """(status, description) of the errors the view's setup can give."""
         if has_body:
-            yield "400", "The body is not JSON."
+            yield "400", "The body is not JSON, or holds a NUL character or a lone surrogate."
+            yield "413", "The body is larger than 1 MiB."
+            yield "415", "The body is declared as a type other than JSON."
+        if getattr(self.view, "filterset_class", None):
+            yield "400", "A parameter is unknown or its value not valid (named in the message)."
         authenticators = self.view.get_authenticators()
         if authenticators:
             if self._is_public():

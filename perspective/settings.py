@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.service.api.schema.add_version",
+        "apps.service.api.schema.add_links",
     ],
 }
 

@@ -26,6 +26,13 @@ def _fresh_throttles():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rates():
+    """Each test starts with no request counted against the rate limits: the counts live in
+    the cache, and the same user id recurs from test to test."""
+    cache.clear()
+
+
 @pytest.fixture
 def api(admin_user):
     """A client authenticated as a superuser, who sees and may do everything."""

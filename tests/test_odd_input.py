@@ -88,3 +88,27 @@ def test_a_forged_cursor_holding_such_a_time_is_400(api):
 
     assert response.status_code == 400
     assert response.json()["message"].startswith("cursor: Invalid cursor")
+
+
+@pytest.mark.parametrize(
+    ("path", "parameters"),
+    [
+        ("/api/clouds/a%00b/sync", {}),
+        ("/instances/a%00b", {}),
+        ("/actions/a%00b", {}),
+        ("/api/instances/", {"cloud": "a\x00b"}),
+        ("/api/instances/", {"name": "a\x00b"}),
+        ("/api/instances/", {"name__ic": "a\x00b"}),
+        ("/api/instances/", {"name__regex": "a\x00b"}),
+        ("/api/actions/", {"user": "a\x00b"}),
+        ("/api/actions/", {"cloud": "a\x00b"}),
+        ("/api/syncs/", {"cloud": "a\x00b"}),
+    ],
+)
+def test_a_nul_in_a_path_or_a_parameter_is_a_4xx(api, path, parameters):
+    method = api.post if path.endswith("/sync") else api.get
+
+    response = method(path, parameters)
+
+    assert 400 <= response.status_code < 500
+    assert "message" in response.json()

@@ -2,16 +2,24 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 
 from apps.inventory.filters import BooleanFilter, MultipleValueFilter, time_range
 
 from .choices import SyncKind, SyncStatus
 from .models import SyncRun
 
+MAX_RUN_ID = 2**63 - 1  # a bigint's largest
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_RUN_ID})
+class RunIdsFilter(MultipleValueFilter):
+    """Run ids, which the schema shows as the integers they are."""
+
 
 class SyncRunFilterSet(django_filters.FilterSet):
-    id = MultipleValueFilter(
-        child=forms.IntegerField(min_value=1, max_value=2**63 - 1), help_text="Any of these runs."
+    id = RunIdsFilter(
+        child=forms.IntegerField(min_value=1, max_value=MAX_RUN_ID), help_text="Any of these runs."
     )
     cloud = MultipleValueFilter(field_name="cloud__name", help_text="Of any of these clouds.")
     kind = django_filters.MultipleChoiceFilter(choices=SyncKind.choices, distinct=False)

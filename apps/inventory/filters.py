@@ -20,6 +20,8 @@ class _LenientIsoDateTimeField(IsoDateTimeField):
         return super().strptime(value.strip().replace(" ", "+"), format)
 
     def to_python(self, value):
+        if value == "":  # given, but no time: the schema's date-time refuses it too
+            raise forms.ValidationError("Enter a date and time, e.g. 2026-12-02T10:00:00+00:00.")
         value = super().to_python(value)
         try:
             return value and in_utc(value)
@@ -78,7 +80,8 @@ class _MultipleValueField(forms.Field):
         self.child = child or forms.CharField()
 
     def clean(self, value):
-        return [self.child.clean(item) for item in value or []]
+        """Empty values are no filter (`?cloud=` is every cloud), as for the other filters."""
+        return [self.child.clean(item) for item in value or [] if item != ""]
 
 
 class MultipleValueFilter(django_filters.MultipleChoiceFilter):

@@ -1,5 +1,6 @@
 """Sync runs on the wire, and the body of a request for a sync."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.inventory.api.fields import WireDateTimeField
@@ -24,8 +25,20 @@ class SyncRunSerializer(WireSerializer):
     error = serializers.CharField(required=False, help_text="Why the run failed or was skipped.")
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "enum": SyncKind.values},
+        "minItems": 1,
+        "uniqueItems": True,
+    }
+)
+class KindsField(serializers.ListField):
+    """A list of sync kinds, each once (the schema says so: DRF's ListField cannot)."""
+
+
 class SyncSerializer(serializers.Serializer):
-    kinds = serializers.ListField(
+    kinds = KindsField(
         child=serializers.ChoiceField(choices=SyncKind.choices),
         allow_empty=False,
         default=[SyncKind.CATALOG, SyncKind.INSTANCES],

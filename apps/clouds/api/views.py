@@ -1,5 +1,6 @@
 """POST /api/clouds/{name}/sync: a sync now, for an operator of the whole cloud."""
 
+from django.core.validators import slug_re
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -20,13 +21,14 @@ class SyncView(JsonBodyView, APIView):
     @schema.sync
     def post(self, request, name):
         clouds = access_of(request.user).visible(Cloud.objects.only("id", "name"), "projects")
-        cloud = clouds.filter(name=name).first()
+        # A name no cloud can have (a NUL, which PostgreSQL cannot even compare) is not looked up.
+        cloud = clouds.filter(name=name).first() if slug_re.fullmatch(name) else None
         if cloud is None:
             raise NotFound(f"Cloud {name} does not exist")
         if not services.syncable(clouds.filter(pk=cloud.pk), request.user).exists():
             raise PermissionDenied(f"Only an operator of every project of cloud {name} may sync it")
-        sent = self.body()
-        body = SyncSerializer(data={} if sent is None else sent)  # no body: a full sync
+        sent = self.body() if request.body else {}  # no body: a full sync
+        body = SyncSerializer(data=sent)
         body.is_valid(raise_exception=True)
         runs = services.queue_syncs(cloud, body.validated_data["kinds"])
         return Response(SyncRunSerializer(runs, many=True).data, status=status.HTTP_202_ACCEPTED)

@@ -117,8 +117,9 @@ class ListingPagination(CursorPagination):
     page_size = 100
     max_page_size = 1000
     page_size_query_param = "page_size"
-    page_size_query_description = "Rows per page: 100 unless given, at most 1000."
+    page_size_query_description = "Rows per page: 100 unless given; more than 1000 is cut to 1000."
     invalid_cursor_message = "Invalid cursor: pass the `next` or `previous` link as it is"
+    cursor_query_description = "From the `next` or `previous` link, as it is; any other is a 400."
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -142,6 +143,17 @@ class ListingPagination(CursorPagination):
         self.has_previous = more if reverse else self.cursor is not None
         self.display_page_controls = self.has_next or self.has_previous
         return self.page
+
+    def get_schema_operation_parameters(self, view):
+        """DRF's, with the limits the server enforces."""
+        parameters = super().get_schema_operation_parameters(view)
+        limits = {
+            self.cursor_query_param: {"minLength": 1, "pattern": "^[A-Za-z0-9_=-]+$"},
+            self.page_size_query_param: {"minimum": 1},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(limits.get(parameter["name"], {}))
+        return parameters
 
     def get_page_size(self, request):
         given = request.query_params.get(self.page_size_query_param)

@@ -40,7 +40,8 @@ class BatchOutcomeSerializer(serializers.Serializer):
     skipped = SkippedSerializer(many=True)
 
 
-STRING_ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID}
+# No NUL character: the body reader refuses it, no database column can hold it.
+STRING_ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID, "pattern": "^[^\\x00]*$"}
 
 
 def _ids(noun: str, item: dict = STRING_ID, example: tuple = ("id-one", "id-two")) -> dict:

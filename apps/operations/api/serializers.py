@@ -92,14 +92,14 @@ class NotificationIdListField(IdListField):
 
 
 class NameMapField(serializers.Field):
-    """A JSON object of instance id -> new name."""
+    """A JSON object of instance id -> new name. Any key is an id: one that names no instance
+    (the empty one, say) is refused as unknown (404), as in the other batches."""
 
     default_error_messages = {
         "null": "Expected a JSON object of instance id to new name",
         "not_a_map": "Expected a JSON object of instance id to new name",
         "empty": "The map of new names is empty",
         "too_many": f"At most {MAX_ITEMS} instances in one request",
-        "not_ids": f"Ids are non-empty strings of at most {MAX_ID} characters; not {{bad}}",
         "not_names": "New names are non-empty strings of at most 255 characters; not {bad}",
         "duplicates": "Instances appear more than once: {ids}",
     }
@@ -111,9 +111,6 @@ class NameMapField(serializers.Field):
             self.fail("empty")
         if len(data) > MAX_ITEMS:
             self.fail("too_many")
-        bad_ids = [key for key in data if not _is_text(key)]
-        if bad_ids:
-            self.fail("not_ids", bad=_shown(bad_ids))
         bad_names = [value for value in data.values() if not _is_text(value)]
         if bad_names:
             self.fail("not_names", bad=_shown(bad_names))
@@ -133,6 +130,13 @@ class StrictCharField(serializers.CharField):
     """Text only: a number or a boolean is not quietly turned into a string."""
 
     default_error_messages = {"invalid": "Not a string."}
+
+    def __init__(self, **kwargs):
+        if not kwargs.get("allow_blank"):
+            kwargs.setdefault("min_length", 1)  # so says the schema, as DRF refuses a blank
+        # Taken as sent, as the schema's string: " " is not quietly made "" and then refused.
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

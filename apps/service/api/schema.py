@@ -91,3 +91,44 @@ def add_version(result, generator, request, public):
     for, no authentication), which drf-spectacular does not see."""
     result["paths"] = dict(sorted({**result["paths"], "/version": VERSION}.items()))
     return result
+
+
+FIRST_ID = "$response.body#/results/0/id"
+# (listing, operation id the first row's id leads to, its parameter): OpenAPI links, which
+# clients and Schemathesis's stateful phase follow from a listing to what its ids open.
+LINKS = [
+    ("/api/instances/", "instances_retrieve", "id"),
+    ("/api/images/", "images_retrieve", "id"),
+    ("/api/images/", "instances_rebuild_update", "image_id"),
+    ("/api/flavors/", "instances_resize_update", "flavor_id"),
+    ("/api/actions/", "actions_retrieve", "id"),
+    ("/api/clouds/", "api_clouds_sync_create", "name"),
+]
+# (listing, batch operation id): the first row's id as the batch's list of ids.
+BODY_LINKS = [
+    ("/api/instances/", operation)
+    for operation in (
+        "instances_reboot_update",
+        "instances_hard_reboot_update",
+        "instances_start_update",
+        "instances_shutdown_update",
+        "instances_pause_update",
+        "instances_resume_update",
+        "instances_suspend_update",
+        "instances_delete_create",
+    )
+] + [("/api/images/", "images_delete_create")]
+
+
+def add_links(result, generator, request, public):
+    """A postprocessing hook: the links from each listing to the operations its ids open."""
+    for listing, operation, parameter in LINKS:
+        _link(result, listing, operation, {"parameters": {parameter: FIRST_ID}})
+    for listing, operation in BODY_LINKS:
+        _link(result, listing, operation, {"requestBody": [f"{{{FIRST_ID}}}"]})
+    return result
+
+
+def _link(result, listing: str, operation: str, link: dict) -> None:
+    ok = result["paths"][listing]["get"]["responses"]["200"]
+    ok.setdefault("links", {})[operation] = {"operationId": operation, **link}
