@@ -19,14 +19,6 @@ pytest_plugins = [
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
-    """Each test starts with no request counted: users of different tests share ids (rolled
-    back rows), and the rate limits count per user id in the cache."""
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def fresh_rates():
     """Each test starts with no request counted against the rate limits: the counts live in
     the cache, and the same user id recurs from test to test."""
