@@ -80,6 +80,11 @@ def test_a_launch_that_ends_in_error_fails(act, spec, simulator, monkeypatch):
         ({"keypair": {"name": "nope"}}, 404, "Keypair nope does not exist in project sim_"),
         ({"name": ""}, 400, "instance 0: name: This field may not be blank."),
         ({"flavor": "m1.small"}, 400, "instance 0: flavor: Invalid data. Expected a dict"),
+        (
+            {"metadata": {"entry": [{"key": "k", "value": "1"}, {"key": "k", "value": "2"}]}},
+            400,
+            "instance 0: metadata: entry: Keys appear more than once.",
+        ),
     ],
 )
 def test_a_wrong_instance_is_refused_and_nothing_is_created(api, spec, change, status, message):
