@@ -32,13 +32,21 @@ class Outcome:
 
 
 def reconcile(
-    model, existing, scope: tuple[str, object], incoming: dict[str, dict], *, complete, keep=None
+    model,
+    existing,
+    scope: tuple[str, object],
+    incoming: dict[str, dict],
+    *,
+    complete,
+    keep=None,
+    fresh=False,
 ):
     """Reconcile `existing` (the rows the listing covers) with `incoming` {real id: values}.
 
     `scope` is (field, id) of the unique constraint with real_id, e.g. ("cloud", cloud.id);
     new rows get a public id derived from it. Nothing is deleted unless `complete`.
     `keep(row, values)`, when given, returns the values to write over an existing row.
+    `fresh`: nothing of the listing is stored yet, so its rows are only inserted.
     """
     fields = list(next(iter(incoming.values()))) if incoming else []
     current = {row["real_id"]: row for row in existing.values("id", "real_id", *fields)}
@@ -63,17 +71,24 @@ def reconcile(
         outcome.ids[real_id] = public_id
         outcome.changed.add(public_id)
         writes.append((public_id, real_id, scope_id, *values.values()))
-    upsert_rows(model, ["id", "real_id", scope_field, *fields], writes, [scope_field, "real_id"])
+    columns = ["id", "real_id", scope_field, *fields]
+    if fresh:
+        insert_rows(model, columns, writes)
+    else:
+        upsert_rows(model, columns, writes, [scope_field, "real_id"])
     if complete:
         gone = [row["id"] for real_id, row in current.items() if real_id not in incoming]
-        delete_ids(model, gone)
-        counts.deleted = len(gone)
+        counts.deleted = delete_ids(model, gone)
     return outcome
 
 
-def delete_ids(model, ids: list) -> None:
+def delete_ids(model, ids: list) -> int:
+    """Deletes the rows (and what cascades from them); returns how many of `model`."""
+    deleted = 0
     for start in range(0, len(ids), DELETE_BATCH):
-        model.objects.filter(id__in=ids[start : start + DELETE_BATCH]).delete()
+        _, per_model = model.objects.filter(id__in=ids[start : start + DELETE_BATCH]).delete()
+        deleted += per_model.get(model._meta.label, 0)
+    return deleted
 
 
 def replace_children(model, parent_field: str, fields: tuple[str, ...], current, wanted) -> set:
