@@ -103,7 +103,7 @@ class _Region:
             fresh=self.fresh,
         )
         changed = [present[real_id] for real_id in incoming if real_id in present]
-        _sync_children(outcome, changed, resolve)
+        _sync_children(outcome, changed, resolve, fresh=self.fresh)
         counts.add(outcome.counts)
         return counts
 
@@ -154,16 +154,17 @@ def _keep(row: dict, values: dict) -> dict:
     }
 
 
-def _sync_children(outcome, records, resolve) -> None:
+def _sync_children(outcome, records, resolve, *, fresh: bool) -> None:
     """The metadata and networks of the instances whose fingerprint changed, against their own
-    rows."""
+    rows (a first load has none to compare with)."""
     ids = [outcome.ids[r.real_id] for r in records]
     metadata = {outcome.ids[r.real_id]: set(r.metadata.items()) for r in records}
     networks = {outcome.ids[r.real_id]: resolve.networks(r) for r in records}
+    scope = {"instance__in": [] if fresh else ids}
     replace_details(
         outcome,
         "instance",
-        {"instance__in": ids},
+        scope,
         (InstanceMetadata, metadata),
         (Instance.networks.through, networks),
     )
