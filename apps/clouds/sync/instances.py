@@ -225,5 +225,5 @@ class _Resolver:
 
 def _fingerprint(values: dict, metadata: dict, networks: set) -> str:
     """A hash of what the cloud says of an instance, to compare with the stored one."""
-    said = repr((tuple(values.values()), sorted(metadata.items()), sorted(networks)))
+    said = "\x1f".join(map(str, (*values.values(), *sorted(metadata.items()), *sorted(networks))))
     return hashlib.blake2b(said.encode(), digest_size=16).hexdigest()
