@@ -30,6 +30,7 @@ import time
 from contextlib import ExitStack, suppress
 from pathlib import Path
 
+from bench.environment import without_debug
 from bench.sync import use_fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,8 +181,7 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("bench.fleet needs DATABASE_URL=postgres://...")
     use_fresh_postgres_database("fleet_bench")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perspective.settings")
-    os.environ.setdefault("DEBUG", "true")
+    without_debug()
     import django
 
     django.setup()

@@ -21,10 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.environment import print_environment
+from bench.environment import print_environment, without_debug
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perspective.settings")
-os.environ.setdefault("DEBUG", "true")
+without_debug()
 os.environ.setdefault("PERSPECTIVE_VAR_DIR", tempfile.mkdtemp(prefix="perspective-bench-"))
 
 BENCH_DB = "sync_bench"

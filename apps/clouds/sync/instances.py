@@ -91,7 +91,7 @@ class _Region:
         existing = (
             Instance.objects.none()
             if self.fresh
-            else Instance.objects.filter(cloud=cloud, real_id__in=list(incoming))
+            else Instance.objects.filter(cloud=cloud, real_id__in=list(incoming)).order_by()
         )
         outcome = reconcile(
             Instance,
@@ -117,9 +117,12 @@ def _pages(records):
 def _drop_unchanged(cloud, incoming: dict) -> list:
     """Takes out of `incoming` the instances whose stored fingerprint is the one the cloud sends
     now (and that are not marked unreachable), and returns their real ids."""
-    stored = Instance.objects.filter(
-        cloud=cloud, real_id__in=list(incoming), unreachable_since__isnull=True
-    ).values_list("real_id", "fingerprint")
+    stored = (
+        Instance.objects.filter(cloud=cloud, real_id__in=list(incoming))
+        .filter(unreachable_since__isnull=True)
+        .order_by()
+        .values_list("real_id", "fingerprint")
+    )
     same = [
         real_id
         for real_id, fingerprint in stored
