@@ -60,6 +60,15 @@ def upsert_rows(
     return _write(model, fields, defaulted, rows, suffix)
 
 
+def analyze(model) -> None:
+    """PostgreSQL: fresh statistics of the model's table after a bulk load. Until autovacuum
+    gets to it, the planner takes the table for as small as it was, and looks rows up by the
+    wrong index (all of a cloud's instances scanned for each page of a sync)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def _fields(model, field_names: Sequence[str]) -> tuple[list[models.Field], list[models.Field]]:
     """The named fields, and the model's other columns (their defaults are inserted)."""
     fields = [model._meta.get_field(name) for name in field_names]

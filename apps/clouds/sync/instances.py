@@ -12,6 +12,7 @@ from itertools import islice
 from django.db import transaction
 from django.utils import timezone
 
+from apps.inventory.bulk import analyze
 from apps.inventory.choices import INTERIM_STATES
 from apps.inventory.models import (
     Flavor,
@@ -72,6 +73,8 @@ class _Region:
                     Instance.objects.filter(project=project, real_id__isnull=False)
                 )
                 counts.deleted += delete_ids(Instance, list(unlisted.values_list("id", flat=True)))
+        if self.fresh and counts.created:
+            analyze(Instance)
         return counts
 
     @transaction.atomic

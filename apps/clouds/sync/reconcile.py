@@ -97,9 +97,9 @@ def replace_children(model, parent_field: str, fields: tuple[str, ...], current,
     stale = {parent for parent, rows in wanted.items() if current.get(parent, set()) != rows}
     if not stale:
         return stale
-    stale_list = list(stale)
-    for start in range(0, len(stale_list), DELETE_BATCH):
-        batch = stale_list[start : start + DELETE_BATCH]
+    holding = [parent for parent in stale if parent in current]  # new parents have none
+    for start in range(0, len(holding), DELETE_BATCH):
+        batch = holding[start : start + DELETE_BATCH]
         model.objects.filter(**{f"{parent_field}__in": batch}).delete()
     insert_rows(
         model,
