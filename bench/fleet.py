@@ -246,7 +246,8 @@ def first_load(fleet: Fleet, args) -> None:
     print(
         f"first load: {len(healthy)} clouds, {stored:,} instances stored in "
         f"{loaded_at - started:.1f} s; work {work:.1f} s of syncs, bound 1.3 x work / "
-        f"{args.workers} = {bound:.1f} s; last cloud done at {max(finished.values()):.1f} s, "
+        f"{args.workers} = {bound:.1f} s; last cloud done at {max(finished.values()):.1f} s "
+        f"({max(finished.values()) / (work / args.workers):.2f} x work / workers), "
         f"median {statistics.median(finished.values()):.1f} s; over the bound: {late or 'none'}"
     )
 
