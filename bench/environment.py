@@ -12,6 +12,7 @@ def without_debug() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perspective.settings")
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 50)
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 
 def versions() -> str:
