@@ -37,11 +37,16 @@ def sync_instances(driver, cloud, progress, since: datetime | None = None) -> Co
     images = dict(Image.objects.filter(cloud=cloud).values_list("real_id", "id"))
     for done, project in enumerate(projects, start=1):
         marked = since and project.instances.filter(unreachable_since__isnull=False).exists()
-        region = _Region(cloud, project, images)
+
+        def page_done(listed: int, done=done, region=project.region) -> None:
+            # Also renews the cloud's lease, which a long listing would otherwise outlive.
+            progress(f"{region}: {listed} instances", done - 1, len(projects))
+
+        region = _Region(cloud, project, images, page_done)
         counts.add(region.sync(driver.servers(project.region, changes_since=since), since))
         progress(f"{project.region}: {region.listed} instances", done, len(projects))
         if marked:  # behind a Nova cell that was down, they come back unchanged: a whole
-            region = _Region(cloud, project, images)  # listing tells, changes do not
+            region = _Region(cloud, project, images, page_done)  # listing tells, changes don't
             counts.add(region.sync(driver.servers(project.region), None))
     return counts
 
@@ -49,10 +54,12 @@ def sync_instances(driver, cloud, progress, since: datetime | None = None) -> Co
 class _Region:
     """One region's listing, reconciled page by page."""
 
-    def __init__(self, cloud, project, images: dict):
+    def __init__(self, cloud, project, images: dict, page_done):
         self.cloud = cloud
         self.resolve = _Resolver(project, images)
+        self.page_done = page_done
         self.listed = 0
+        self.fresh = False
 
     def sync(self, records, since) -> Counts:
         complete = since is None
@@ -68,6 +75,7 @@ class _Region:
                 partial = partial or any(r.is_partial for r in page)
                 counts.add(self._sync_page(page))
                 listed.add(r.real_id for r in page if not r.is_deleted)
+                self.page_done(self.listed)
             if complete and not partial:
                 unlisted = listed.unlisted(
                     Instance.objects.filter(project=project, real_id__isnull=False)
