@@ -53,7 +53,7 @@ def seed_inventory(instances: int, clouds: int = 2, regions: int = 2, seed: int 
         sequenced.reset_sequence()
     with transaction.atomic():
         seeded = [region for name in names for region in _seed_cloud(name, regions)]
-        made = _seed_instances(instances, seeded)
+    made = _seed_instances(instances, seeded)
     with connection.cursor() as cursor:
         # Statistics of the new rows now: until autovacuum gets to them, PostgreSQL plans the
         # listings' prefetch queries on empty tables, with sequential scans.
@@ -94,13 +94,15 @@ def _seed_project(project, images) -> _Region:
 
 def _seed_instances(count: int, regions: list[_Region]) -> int:
     """Instances as plain rows, as InstanceFactory makes them (building a factory object per
-    instance cost more than writing it), written in batches (by COPY on PostgreSQL)."""
+    instance cost more than writing it), written by COPY on PostgreSQL, a transaction per batch
+    (one of a million rows made SQLite's write-ahead log grow past a gigabyte, and slow)."""
     made = 0
     for start in range(0, count, BATCH):
         batch = [regions[n % len(regions)] for n in range(start, min(start + BATCH, count))]
         rows = [_instance_row(n, region) for n, region in enumerate(batch, start=start)]
-        insert_rows(Instance, INSTANCE_FIELDS, rows)
-        _seed_instance_details(rows, batch)
+        with transaction.atomic():
+            insert_rows(Instance, INSTANCE_FIELDS, rows)
+            _seed_instance_details(rows, batch)
         made += len(rows)
     return made
 
