@@ -5,6 +5,16 @@ import os
 import platform
 
 
+def without_debug() -> None:
+    """Settings as in production for what a benchmark runs (this process and those it starts):
+    DEBUG off, since with it Django keeps the text of every query, which costs time and memory
+    that production does not pay. The secret key is a throwaway one."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perspective.settings")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 50)
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1")
+
+
 def versions() -> str:
     """Perspective, Python, Django and the database in use (Django must be set up)."""
     import django

@@ -6,7 +6,7 @@ Records ITEMS batch action items (in actions of 100) and RUNS sync runs (4 cloud
 then prints the median time of a whole scrape through Django's test client (routing, access
 check, both database queries, the broker's queue depths, rendering), and of each part alone.
 SQLite file and filesystem broker in a temporary folder; PostgreSQL when DATABASE_URL is set
-(the bench creates and drops a database `perspective_metrics_bench` on that server), and the
+(the bench creates and drops a database named after its own, `_metrics_bench` added), and the
 broker of CELERY_BROKER_URL when set.
 """
 
@@ -19,7 +19,7 @@ from datetime import timedelta
 from bench.environment import print_environment
 from bench.sync import use_fresh_postgres_database
 
-BENCH_DB = "perspective_metrics_bench"
+BENCH_DB = "metrics_bench"
 CLOUDS = ("east", "west", "north", "south")
 OPERATIONS = (
     "rebootInstance",

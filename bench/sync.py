@@ -2,41 +2,49 @@
 
 For N servers (default 10,000): the floor (every page of servers read as JSON through
 openstacksdk's adapter), the first full sync (catalog and instances), a re-sync with no change
-(and the rows it wrote), then an incremental sync after 10 servers changed. --big adds the
-incremental sync on a second, bigger inventory (default 100,000) to compare.
+(and the rows it wrote), then an incremental sync after 10 servers changed. The peak memory
+(RSS) of `manage.py sync --full` and of the floor, each in a process of its own, on a second
+cloud of the same simulator. --big adds the incremental sync on a second, bigger inventory
+(default 100,000) to compare.
 
 Run: .venv/bin/python -m bench.sync [--servers 10000] [--big 100000]
 SQLite file in a temporary folder, or PostgreSQL when DATABASE_URL is set (the bench creates and
-drops a database `perspective_sync_bench` on that server).
+drops a database named after DATABASE_URL's with `_sync_bench` added, on that server).
 """
 
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-from bench.environment import print_environment
+from bench.environment import print_environment, without_debug
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perspective.settings")
-os.environ.setdefault("DEBUG", "true")
+without_debug()
 os.environ.setdefault("PERSPECTIVE_VAR_DIR", tempfile.mkdtemp(prefix="perspective-bench-"))
 
-BENCH_DB = "perspective_sync_bench"
+BENCH_DB = "sync_bench"
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def use_fresh_postgres_database(name: str = BENCH_DB) -> None:
+def use_fresh_postgres_database(suffix: str = BENCH_DB) -> None:
+    """Moves DATABASE_URL, when PostgreSQL, to a new database named after its own (the server
+    may be shared): perspective_sync_bench for perspective."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         return
     import psycopg
 
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    server, own = url.rsplit("/", 1)
+    name = f"{own}_{suffix}"
+    admin_url = server + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name}")
-    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
+    os.environ["DATABASE_URL"] = f"{server}/{name}"
 
 
 def timed(function, *args):
@@ -50,7 +58,10 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=10_000)
     parser.add_argument("--big", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--floor-of", help=argparse.SUPPRESS)  # the floor's own process
     args = parser.parse_args()
+    if args.floor_of:
+        return floor_of(args.floor_of)
     use_fresh_postgres_database()
 
     import django
@@ -97,9 +108,12 @@ def bench_cloud(name: str, servers: int, repeat: int, *, report_full: bool) -> f
 
         _, took_catalog = timed(sync, "catalog")
         instances, took_instances = timed(sync, "instances")
+        stored = Instance.objects.filter(cloud=cloud).count()
+        assert instances.created == stored == servers, (instances, stored)
         if report_full:
             total = took_catalog + took_instances
             print(f"floor, every page of servers as JSON: {floor:.2f} s")
+            print_peak_memory(cloud, servers)
             print(
                 f"first full sync: {total:.2f} s (catalog {took_catalog:.2f} s, instances "
                 f"{took_instances:.2f} s; {instances.created:,} instances created) = "
@@ -123,6 +137,47 @@ def bench_cloud(name: str, servers: int, repeat: int, *, report_full: bool) -> f
         median = statistics.median(changes)
         print(f"incremental sync, 10 changes on {servers:,} instances: {median * 1000:.0f} ms")
         return median
+
+
+def print_peak_memory(cloud, servers: int) -> None:
+    """Peak RSS of `sync --full` of a new cloud on the same simulator, and of the floor."""
+    from apps.inventory.models import Cloud, Instance
+
+    copy = Cloud.objects.create(
+        name=f"{cloud.name}-memory",
+        auth_url=cloud.auth_url,
+        username=cloud.username,
+        password=cloud.password,
+        project_name=cloud.project_name,
+    )
+    python = sys.executable
+    synced = peak_rss_mb([python, "manage.py", "sync", "--full", "--cloud", copy.name])
+    floor = peak_rss_mb([python, "-m", "bench.sync", "--floor-of", copy.name])
+    stored = Instance.objects.filter(cloud=copy).count()
+    assert stored == servers, stored
+    print(
+        f"peak RSS: sync --full {synced:.0f} MB ({stored:,} instances stored), floor {floor:.0f} MB"
+    )
+
+
+def peak_rss_mb(command: list[str]) -> float:
+    """The peak resident memory of `command`, run to its end, in MB, as GNU time reports it:
+    the rusage of a child forked from this big process would count this one's pages too."""
+    timed_command = ["/usr/bin/time", "-f", "%M", *command]
+    done = subprocess.run(
+        timed_command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    assert done.returncode == 0, (command, done.stderr[-2000:])
+    return int(done.stderr.split()[-1]) / 1024
+
+
+def floor_of(name: str) -> None:
+    import django
+
+    django.setup()
+    from apps.inventory.models import Cloud
+
+    fetch_floor(Cloud.objects.get(name=name))
 
 
 def fetch_floor(cloud) -> float:

@@ -6,7 +6,8 @@ These helpers take plain tuples, convert each column with one converter chosen u
 send them as multi-row INSERT statements (ON CONFLICT ... DO UPDATE needs SQLite 3.24). On
 PostgreSQL the rows go as one array per column, unnested by the server: a short statement
 instead of one with a placeholder per value, which psycopg would parse and render one by one
-(that took more than half of a first sync's writes).
+(that took more than half of a first sync's writes), and plain inserts go by COPY, PostgreSQL's
+own bulk load.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -59,6 +60,15 @@ def upsert_rows(
     return _write(model, fields, defaulted, rows, suffix)
 
 
+def analyze(model) -> None:
+    """PostgreSQL: fresh statistics of the model's table after a bulk load. Until autovacuum
+    gets to it, the planner takes the table for as small as it was, and looks rows up by the
+    wrong index (all of a cloud's instances scanned for each page of a sync)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def _fields(model, field_names: Sequence[str]) -> tuple[list[models.Field], list[models.Field]]:
     """The named fields, and the model's other columns (their defaults are inserted)."""
     fields = [model._meta.get_field(name) for name in field_names]
@@ -84,9 +94,12 @@ def _write(model, fields, defaulted, rows: Iterable[Sequence], suffix: str = "")
     ]
     quote = connection.ops.quote_name
     # Identifiers come from the model and are quoted; values are bound as parameters.
-    head = "INSERT INTO {} ({}) ".format(
+    target = "{} ({})".format(
         quote(model._meta.db_table), ", ".join(quote(field.column) for field in columns)
     )
+    if connection.vendor == "postgresql" and not suffix:
+        return _copy(target, len(columns), prepared)
+    head = f"INSERT INTO {target} "
     step = MAX_PARAMETERS // len(columns) * len(columns)
     rows_sql = _unnested if connection.vendor == "postgresql" else _values
     with connection.cursor() as cursor:
@@ -94,6 +107,14 @@ def _write(model, fields, defaulted, rows: Iterable[Sequence], suffix: str = "")
             sql, params = rows_sql(columns, prepared[start : start + step])
             cursor.execute(head + sql + suffix, params)
     return len(prepared) // len(columns)
+
+
+def _copy(target: str, width: int, prepared: list) -> int:
+    """PostgreSQL: COPY ... FROM STDIN, row by row."""
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
+        for start in range(0, len(prepared), width):
+            copy.write_row(prepared[start : start + width])
+    return len(prepared) // width
 
 
 def _values(columns, chunk: list) -> tuple[str, list]:

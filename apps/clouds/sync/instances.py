@@ -1,11 +1,18 @@
 """Instance sync: the whole listing of each region (deleting what it no longer has), or only
-what changed since a time (Nova's changes-since, which also reports deletions)."""
+what changed since a time (Nova's changes-since, which also reports deletions).
 
+A listing is reconciled page by page as it arrives, so memory stays flat however big the
+region: each page is compared by fingerprint against its own stored rows, and the real ids
+listed go to a temporary table, from which the rows no longer listed are deleted at the end."""
+
+import hashlib
 from datetime import datetime
+from itertools import islice
 
 from django.db import transaction
 from django.utils import timezone
 
+from apps.inventory.bulk import analyze
 from apps.inventory.choices import INTERIM_STATES
 from apps.inventory.models import (
     Flavor,
@@ -18,7 +25,10 @@ from apps.inventory.models import (
 )
 
 from ..drivers import Driver
+from .listed import ListedIds
 from .reconcile import Counts, delete_ids, reconcile, replace_details
+
+PAGE = 1000  # servers reconciled at once: Nova's page
 
 
 def sync_instances(driver: Driver, cloud, progress, since: datetime | None = None) -> Counts:
@@ -28,40 +38,111 @@ def sync_instances(driver: Driver, cloud, progress, since: datetime | None = Non
     images = dict(Image.objects.filter(cloud=cloud).values_list("real_id", "id"))
     for done, project in enumerate(projects, start=1):
         marked = since and project.instances.filter(unreachable_since__isnull=False).exists()
-        records = list(driver.servers(project.region, changes_since=since))
-        progress(f"{project.region}: {len(records)} instances", done, len(projects))
-        counts.add(_sync_project(cloud, project, records, images, complete=since is None))
+
+        def page_done(listed: int, done=done, region=project.region) -> None:
+            # Also renews the cloud's lease, which a long listing would otherwise outlive.
+            progress(f"{region}: {listed} instances", done - 1, len(projects))
+
+        region = _Region(cloud, project, images, page_done)
+        counts.add(region.sync(driver.servers(project.region, changes_since=since), since))
+        progress(f"{project.region}: {region.listed} instances", done, len(projects))
         if marked:  # behind a Nova cell that was down, they come back unchanged: a whole
-            records = list(driver.servers(project.region))  # listing tells, changes do not
-            counts.add(_sync_project(cloud, project, records, images, complete=True))
+            region = _Region(cloud, project, images, page_done)  # listing tells, changes don't
+            counts.add(region.sync(driver.servers(project.region), None))
     return counts
 
 
-@transaction.atomic
-def _sync_project(cloud, project, records, images, *, complete: bool) -> Counts:
-    gone = [r.real_id for r in records if r.is_deleted]
-    counts = Counts()
-    if gone:
-        existing_gone = Instance.objects.filter(cloud=cloud, real_id__in=gone)
-        ids = list(existing_gone.values_list("id", flat=True))
-        delete_ids(Instance, ids)
-        counts.deleted = len(ids)
-    present = [r for r in records if not r.is_deleted and not r.is_partial]
-    resolve = _Resolver(project, images)
-    incoming = {r.real_id: resolve.values(r) for r in present}
-    # With a Nova cell down, Nova leaves its servers out of all but a listing's first page.
-    complete = complete and not any(r.is_partial for r in records)
-    incoming |= _unreachable(cloud, records, resolve)
-    if complete:
-        existing = Instance.objects.filter(project=project, real_id__isnull=False)
-    else:  # only the rows of the changes, by the (cloud, real id) index: cost follows changes
-        existing = Instance.objects.filter(cloud=cloud, real_id__in=list(incoming))
-    outcome = reconcile(
-        Instance, existing, ("cloud", cloud.id), incoming, complete=complete, keep=_keep
+class _Region:
+    """One region's listing, reconciled page by page."""
+
+    def __init__(self, cloud, project, images: dict, page_done):
+        self.cloud = cloud
+        self.resolve = _Resolver(project, images)
+        self.page_done = page_done
+        self.listed = 0
+        self.fresh = False
+
+    def sync(self, records, since) -> Counts:
+        complete = since is None
+        project = self.resolve.project
+        # The first load of a region only inserts (by COPY on PostgreSQL).
+        self.fresh = complete and not Instance.objects.filter(project=project).exists()
+        counts = Counts()
+        partial = False
+        with ListedIds(enabled=complete) as listed:
+            for page in _pages(records):
+                self.listed += len(page)
+                # With a Nova cell down, Nova leaves its servers out of all but the first page.
+                partial = partial or any(r.is_partial for r in page)
+                counts.add(self._sync_page(page))
+                listed.add(r.real_id for r in page if not r.is_deleted)
+                self.page_done(self.listed)
+            if complete and not partial:
+                unlisted = listed.unlisted(
+                    Instance.objects.filter(project=project, real_id__isnull=False)
+                )
+                counts.deleted += delete_ids(Instance, list(unlisted.values_list("id", flat=True)))
+        if self.fresh and counts.created:
+            analyze(Instance)
+        return counts
+
+    @transaction.atomic
+    def _sync_page(self, page) -> Counts:
+        cloud, resolve = self.cloud, self.resolve
+        counts = Counts()
+        gone = [r.real_id for r in page if r.is_deleted]
+        if gone:
+            existing_gone = Instance.objects.filter(cloud=cloud, real_id__in=gone)
+            counts.deleted = delete_ids(Instance, list(existing_gone.values_list("id", flat=True)))
+        present = {r.real_id: r for r in page if not r.is_deleted and not r.is_partial}
+        incoming = {real_id: resolve.values(r) for real_id, r in present.items()}
+        incoming |= _unreachable(cloud, page, resolve)
+        counts.unchanged = len(_drop_unchanged(cloud, incoming)) if not self.fresh else 0
+        if not incoming:
+            return counts
+        existing = (
+            Instance.objects.none()
+            if self.fresh
+            else Instance.objects.filter(cloud=cloud, real_id__in=list(incoming)).order_by()
+        )
+        outcome = reconcile(
+            Instance,
+            existing,
+            ("cloud", cloud.id),
+            incoming,
+            complete=False,
+            keep=_keep,
+            fresh=self.fresh,
+        )
+        changed = [present[real_id] for real_id in incoming if real_id in present]
+        _sync_children(outcome, changed, resolve, fresh=self.fresh)
+        counts.add(outcome.counts)
+        return counts
+
+
+def _pages(records):
+    records = iter(records)
+    while page := list(islice(records, PAGE)):
+        yield page
+
+
+def _drop_unchanged(cloud, incoming: dict) -> list:
+    """Takes out of `incoming` the instances whose stored fingerprint is the one the cloud sends
+    now (and that are not marked unreachable), and returns their real ids."""
+    stored = (
+        Instance.objects.filter(cloud=cloud, real_id__in=list(incoming))
+        .filter(unreachable_since__isnull=True)
+        .order_by()
+        .values_list("real_id", "fingerprint")
     )
-    _sync_children(outcome, present, resolve, complete)
-    counts.add(outcome.counts)
-    return counts
+    same = [
+        real_id
+        for real_id, fingerprint in stored
+        if fingerprint and incoming[real_id]["fingerprint"] == fingerprint
+    ]
+    for real_id in same:
+        del incoming[real_id]
+    return same
 
 
 def _unreachable(cloud, records, resolve) -> dict:
@@ -88,12 +169,13 @@ def _keep(row: dict, values: dict) -> dict:
     }
 
 
-def _sync_children(outcome, records, resolve, complete: bool) -> None:
+def _sync_children(outcome, records, resolve, *, fresh: bool) -> None:
+    """The metadata and networks of the instances whose fingerprint changed, against their own
+    rows (a first load has none to compare with)."""
     ids = [outcome.ids[r.real_id] for r in records]
     metadata = {outcome.ids[r.real_id]: set(r.metadata.items()) for r in records}
     networks = {outcome.ids[r.real_id]: resolve.networks(r) for r in records}
-    # A whole listing compares against everything; a few changes only against their own rows.
-    scope = {"instance__project": resolve.project} if complete else {"instance__in": ids}
+    scope = {"instance__in": [] if fresh else ids}
     replace_details(
         outcome,
         "instance",
@@ -129,7 +211,7 @@ class _Resolver:
         )
 
     def values(self, r) -> dict:
-        return {
+        values = {
             "project_id": self.project.id,
             "name": r.name,
             "state": r.state,
@@ -145,6 +227,8 @@ class _Resolver:
             "last_updated": r.last_updated,
             "unreachable_since": None,
         }
+        values["fingerprint"] = _fingerprint(values, r.metadata, self.networks(r))
+        return values
 
     def networks(self, r) -> set:
         return {
@@ -152,3 +236,9 @@ class _Resolver:
             for name in r.network_names
             if name in self.networks_by_name
         }
+
+
+def _fingerprint(values: dict, metadata: dict, networks: set) -> str:
+    """A hash of what the cloud says of an instance, to compare with the stored one."""
+    said = "\x1f".join(map(str, (*values.values(), *sorted(metadata.items()), *sorted(networks))))
+    return hashlib.blake2b(said.encode(), digest_size=16).hexdigest()

@@ -25,24 +25,32 @@ class Counts:
 
 
 @dataclass
-class Outcome:
+class ReconcileOutcome:
     counts: Counts
     ids: dict[str, object] = field(default_factory=dict)  # real id -> public id, of the listing
     changed: set = field(default_factory=set)  # public ids created or updated
 
 
 def reconcile(
-    model, existing, scope: tuple[str, object], incoming: dict[str, dict], *, complete, keep=None
+    model,
+    existing,
+    scope: tuple[str, object],
+    incoming: dict[str, dict],
+    *,
+    complete,
+    keep=None,
+    fresh=False,
 ):
     """Reconcile `existing` (the rows the listing covers) with `incoming` {real id: values}.
 
     `scope` is (field, id) of the unique constraint with real_id, e.g. ("cloud", cloud.id);
     new rows get a public id derived from it. Nothing is deleted unless `complete`.
     `keep(row, values)`, when given, returns the values to write over an existing row.
+    `fresh`: nothing of the listing is stored yet, so its rows are only inserted.
     """
     fields = list(next(iter(incoming.values()))) if incoming else []
     current = {row["real_id"]: row for row in existing.values("id", "real_id", *fields)}
-    outcome, writes = Outcome(Counts()), []
+    outcome, writes = ReconcileOutcome(Counts()), []
     counts = outcome.counts
     scope_field, scope_id = scope
     kind = model._meta.model_name
@@ -63,17 +71,24 @@ def reconcile(
         outcome.ids[real_id] = public_id
         outcome.changed.add(public_id)
         writes.append((public_id, real_id, scope_id, *values.values()))
-    upsert_rows(model, ["id", "real_id", scope_field, *fields], writes, [scope_field, "real_id"])
+    columns = ["id", "real_id", scope_field, *fields]
+    if fresh:
+        insert_rows(model, columns, writes)
+    else:
+        upsert_rows(model, columns, writes, [scope_field, "real_id"])
     if complete:
         gone = [row["id"] for real_id, row in current.items() if real_id not in incoming]
-        delete_ids(model, gone)
-        counts.deleted = len(gone)
+        counts.deleted = delete_ids(model, gone)
     return outcome
 
 
-def delete_ids(model, ids: list) -> None:
+def delete_ids(model, ids: list) -> int:
+    """Deletes the rows (and what cascades from them); returns how many of `model`."""
+    deleted = 0
     for start in range(0, len(ids), DELETE_BATCH):
-        model.objects.filter(id__in=ids[start : start + DELETE_BATCH]).delete()
+        _, per_model = model.objects.filter(id__in=ids[start : start + DELETE_BATCH]).delete()
+        deleted += per_model.get(model._meta.label, 0)
+    return deleted
 
 
 def replace_children(model, parent_field: str, fields: tuple[str, ...], current, wanted) -> set:
@@ -82,9 +97,9 @@ def replace_children(model, parent_field: str, fields: tuple[str, ...], current,
     stale = {parent for parent, rows in wanted.items() if current.get(parent, set()) != rows}
     if not stale:
         return stale
-    stale_list = list(stale)
-    for start in range(0, len(stale_list), DELETE_BATCH):
-        batch = stale_list[start : start + DELETE_BATCH]
+    holding = [parent for parent in stale if parent in current]  # new parents have none
+    for start in range(0, len(holding), DELETE_BATCH):
+        batch = holding[start : start + DELETE_BATCH]
         model.objects.filter(**{f"{parent_field}__in": batch}).delete()
     insert_rows(
         model,
@@ -102,7 +117,7 @@ def grouped(rows: Iterable[tuple]) -> dict:
     return groups
 
 
-def count_child_changes(outcome: Outcome, rewritten: set) -> None:
+def count_child_changes(outcome: ReconcileOutcome, rewritten: set) -> None:
     """Parents whose own row was unchanged but whose children were rewritten were updated."""
     moved = len(rewritten - outcome.changed)
     outcome.counts.unchanged -= moved
@@ -110,7 +125,7 @@ def count_child_changes(outcome: Outcome, rewritten: set) -> None:
     outcome.changed |= rewritten
 
 
-def replace_details(outcome: Outcome, parent: str, scope: dict, metadata, links) -> None:
+def replace_details(outcome: ReconcileOutcome, parent: str, scope: dict, metadata, links) -> None:
     """Rewrites the metadata and the link rows of the parents whose sets changed, and counts
     those parents as updated. `metadata` and `links` are (model, {parent id: wanted set}); a
     link model has the parent and one other field; `scope` selects the current rows of both."""

@@ -86,6 +86,9 @@ class Instance(CloudEntity):
             "fields are what it last said; no action is taken on it meanwhile."
         ),
     )
+    # A hash of what the cloud last said of it (fields, metadata, networks): a sync skips the
+    # instance when the cloud says the same again (what an action showed meanwhile stays).
+    fingerprint = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = InstanceQuerySet.as_manager()
 
