@@ -6,15 +6,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
-run: export DEBUG ?= true
 
-.PHONY: run test lint format chromium
+.PHONY: run dev-env test lint format chromium docs
 
-run: $(VENV)/.installed
+# The processes start, then the admin's password (when new) and API token are printed, framed.
+# Ctrl-C stops them all; honcho's status 130 and make's own "Interrupt" are not errors here.
+run: $(VENV)/.installed .env
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py ensure_admin
-	@echo "Perspective on http://127.0.0.1:$(PORT)/ (admin at /admin/); Ctrl-C stops everything."
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+	@trap '' INT; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start || [ $$? = 130 ]
+
+# A development .env (git-ignored), read by manage.py and honcho: a SECRET_KEY of its own and
+# DEBUG on, so that every command of the docs works as pasted. Written once, never overwritten.
+dev-env: .env
+.env:
+	@printf '# Development settings, written by `make dev-env`; never use them in production.\nDEBUG=true\nSECRET_KEY=%s\n' \
+	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (DEBUG=true and a generated SECRET_KEY) for development."
 
 test: $(VENV)/.installed chromium
 	$(BIN)/pytest $(PYTEST_ARGS)

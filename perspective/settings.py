@@ -24,7 +24,10 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (for development, `make dev-env` writes a "
+            ".env with DEBUG=true and a generated SECRET_KEY)"
+        )
     SECRET_KEY = "django-insecure-perspective-development-only-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list(
