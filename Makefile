@@ -13,7 +13,7 @@ export PORT
 # Ctrl-C stops them all; honcho's status 130 and make's own "Interrupt" are not errors here.
 run: $(VENV)/.installed .env
 	$(BIN)/python manage.py migrate --noinput
-	@trap '' INT; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start || [ $$? = 130 ]
+	@trap '' INT; PATH="$(CURDIR)/$(BIN):$$PATH" WEB_PORT=$(PORT) $(BIN)/honcho start || [ $$? = 130 ]
 
 # A development .env (git-ignored), read by manage.py and honcho: a SECRET_KEY of its own and
 # DEBUG on, so that every command of the docs works as pasted. Written once, never overwritten.

@@ -77,5 +77,7 @@ class CloudWithSyncAdmin(CloudAdmin):
 
     def _queue(self, request, clouds, kinds):
         clouds = syncable(clouds, request.user)
-        runs = [run for cloud in clouds for run in queue_syncs(cloud, kinds)]
+        for cloud in clouds.filter(seeded=True):
+            self.message_user(request, f"Cloud {cloud} {Cloud.SEEDED}.", messages.WARNING)
+        runs = [run for cloud in clouds.filter(seeded=False) for run in queue_syncs(cloud, kinds)]
         self.message_user(request, f"Queued {len(runs)} sync run(s).", messages.SUCCESS)

@@ -1,7 +1,7 @@
 """POST /api/clouds/{name}/sync: a sync now, for an operator of the whole cloud."""
 
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,17 +13,24 @@ from . import schema
 from .serializers import SyncRunSerializer, SyncSerializer
 
 
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+
+
 class SyncView(APIView):
     throttle_scope = "actions"
 
     @schema.sync
     def post(self, request, name):
-        clouds = access_of(request.user).visible(Cloud.objects.only("id", "name"), "projects")
+        named = Cloud.objects.only("id", "name", "seeded")
+        clouds = access_of(request.user).visible(named, "projects")
         cloud = clouds.filter(name=name).first()
         if cloud is None:
             raise NotFound(f"Cloud {name} does not exist")
         if not services.syncable(clouds.filter(pk=cloud.pk), request.user).exists():
             raise PermissionDenied(f"Only an operator of every project of cloud {name} may sync it")
+        if cloud.seeded:
+            raise Conflict(f"Cloud {name} {Cloud.SEEDED}")
         body = SyncSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         runs = services.queue_syncs(cloud, body.validated_data["kinds"])

@@ -26,14 +26,20 @@ class Command(BaseCommand):
             help="Give the first superuser a new random password, printed once.",
         )
         parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("PORT") or 8000),
+            help="The web process's port, for the addresses printed (default: PORT, or 8000).",
+        )
+        parser.add_argument(
             "--wait-for-web",
             type=float,
             metavar="SECONDS",
             help="First wait up to so long for the web process to answer /ping (make run).",
         )
 
-    def handle(self, *args, username, reset_password, wait_for_web, **options):
-        base_url = f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"
+    def handle(self, *args, username, reset_password, port, wait_for_web, **options):
+        base_url = f"http://127.0.0.1:{port}"
         if wait_for_web:
             _wait_for(f"{base_url}/ping", wait_for_web)
         admin, password = self._admin(username, reset_password)
