@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run dev-env test lint format chromium docs
+.PHONY: run dev-env test lint format chromium docs docs-build
 
 # The processes start, then the admin's password (when new) and API token are printed, framed.
 # Ctrl-C stops them all; honcho's status 130 and make's own "Interrupt" are not errors here.
@@ -33,6 +33,15 @@ chromium:
 	  { echo "Installing Debian's chromium for the browser test..."; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	      >/dev/null 2>&1 || echo "Could not install chromium; the browser test will be skipped."; }
+
+# The documentation site (mkdocs.yml, docs/) on http://127.0.0.1:$(DOCS_PORT)/, rebuilt on each
+# change; its reference pages are made from the code. docs-build builds it as CI does (--strict).
+DOCS_PORT ?= 8001
+docs: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(DOCS_PORT)
+
+docs-build: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -16,7 +16,11 @@ class Variable:
     name: str
     default: object  # the value when unset
     meaning: str
-    shown: str  # the default as the docs show it
+    described: str | None = None  # the default in words, where its value would not say it
+
+    @property
+    def shown(self) -> str:
+        return self.described or _show(self.default)
 
 
 class Environment:
@@ -27,7 +31,7 @@ class Environment:
         self.variables: dict[str, Variable] = {}
 
     def declare(self, name: str, default, meaning: str, shown: str | None = None) -> None:
-        self.variables[name] = Variable(name, default, meaning, shown or _show(default))
+        self.variables[name] = Variable(name, default, meaning, shown)
 
     def str(self, name, default, meaning, shown=None) -> str:
         self.declare(name, default, meaning, shown)
