@@ -170,7 +170,7 @@ def batch_rules() -> str:
             for m in pattern.callback.view_initkwargs.get("http_method_names", [])
             if m != "options"
         ] or sorted(m.upper() for m in ("post", "put", "delete") if hasattr(view, m))
-        allowed = ", ".join(sorted(rule.allowed)) or "(a new instance)"
+        allowed = _states(rule)
         also = concrete(operation, "paused")
         note = f"; a paused instance is unpaused ({also})" if also != operation else ""
         refused = f"Cannot {rule.verb} an {rule.noun} in state …{note}" if rule.allowed else ""
@@ -195,6 +195,19 @@ def batch_rules() -> str:
         ),
         rows,
     )
+
+
+def _states(rule) -> str:
+    """The states an operation may start from, or those it may not when they are fewer."""
+    from apps.inventory.choices import ImageState, InstanceState
+
+    if not rule.allowed:
+        return "(a new instance)"
+    every = set(ImageState if rule.noun == "image" else InstanceState)
+    refused = every - rule.allowed
+    if len(refused) < len(rule.allowed):
+        return "any but " + ", ".join(sorted(refused))
+    return ", ".join(sorted(rule.allowed))
 
 
 def _routes(resolver, prefix=""):
