@@ -3,9 +3,17 @@ import logging
 
 import pytest
 from celery import current_app
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 pytest_plugins = ["openstack_simulator.pytest_plugin"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    """Each test starts with no requests counted against the rate limits: in one process, the
+    users of earlier tests (the same ids again) would otherwise share them."""
+    cache.clear()
 
 
 @pytest.fixture
