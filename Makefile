@@ -6,15 +6,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
-run: export DEBUG ?= true
 
-.PHONY: run test lint format chromium
+.PHONY: run dev-env test lint format chromium docs docs-build
 
-run: $(VENV)/.installed
+# The processes start, then the admin's password (when new) and API token are printed, framed.
+# Ctrl-C stops them all; honcho's status 130 and make's own "Interrupt" are not errors here.
+run: $(VENV)/.installed .env
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py ensure_admin
-	@echo "Perspective on http://127.0.0.1:$(PORT)/ (admin at /admin/); Ctrl-C stops everything."
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+	@trap '' INT; PATH="$(CURDIR)/$(BIN):$$PATH" WEB_PORT=$(PORT) $(BIN)/honcho start || [ $$? = 130 ]
+
+# A development .env (git-ignored), read by manage.py and honcho: a SECRET_KEY of its own and
+# DEBUG on, so that every command of the docs works as pasted. Written once, never overwritten.
+dev-env: .env
+.env:
+	@printf '# Development settings, written by `make dev-env`; never use them in production.\nDEBUG=true\nSECRET_KEY=%s\n' \
+	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (DEBUG=true and a generated SECRET_KEY) for development."
 
 test: $(VENV)/.installed chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -26,6 +33,15 @@ chromium:
 	  { echo "Installing Debian's chromium for the browser test..."; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	      >/dev/null 2>&1 || echo "Could not install chromium; the browser test will be skipped."; }
+
+# The documentation site (mkdocs.yml, docs/) on http://127.0.0.1:$(DOCS_PORT)/, rebuilt on each
+# change; its reference pages are made from the code. docs-build builds it as CI does (--strict).
+DOCS_PORT ?= 8001
+docs: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(DOCS_PORT)
+
+docs-build: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -1,4 +1,6 @@
-"""Settings, read from the environment (12-factor). Every variable is listed in the README.
+"""Settings, read from the environment (12-factor). Every variable is read through `env`, which
+declares it with its default and meaning (perspective/environment.py): the docs' configuration
+page is made from that declaration, `ENVIRONMENT`.
 
 With nothing set, Perspective runs on an SQLite file and a filesystem message broker under var/,
 so it needs no server process. DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis.
@@ -7,30 +9,59 @@ so it needs no server process. DATABASE_URL and CELERY_BROKER_URL switch to Post
 import tomllib
 from pathlib import Path
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from perspective.environment import Environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-env = environ.Env()
+env = Environment()
+ENVIRONMENT = env.variables
 
 with open(BASE_DIR / "pyproject.toml", "rb") as _pyproject:
     VERSION = tomllib.load(_pyproject)["project"]["version"]
 
-VAR_DIR = Path(env("PERSPECTIVE_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = Path(
+    env.str(
+        "PERSPECTIVE_VAR_DIR",
+        str(BASE_DIR / "var"),
+        "where the SQLite file, the filesystem broker and beat's schedule live",
+        shown="`var/` in the project",
+    )
+)
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = env.bool(
+    "DEBUG",
+    False,
+    "development mode; the insecure defaults below apply only with it on",
+    shown="false (the development `.env` of `make dev-env` sets true)",
+)
 
-SECRET_KEY = env("SECRET_KEY", default="")
+SECRET_KEY = env.str(
+    "SECRET_KEY",
+    "",
+    "Django's secret key",
+    shown="a fixed development key when DEBUG is on; required otherwise",
+)
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (for development, `make dev-env` writes a "
+            ".env with DEBUG=true and a generated SECRET_KEY)"
+        )
     SECRET_KEY = "django-insecure-perspective-development-only-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [],
+    "host names served, comma-separated",
+    shown="127.0.0.1,localhost,[::1] with DEBUG, else none",
 )
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS",
+    [],
+    "origins trusted for the admin's forms behind a proxy, e.g. `https://perspective.example.com`",
+)
 
 INSTALLED_APPS = [
     "perspective.apps.PerspectiveAdminConfig",  # django.contrib.admin, the overview as index
@@ -93,7 +124,12 @@ TEMPLATES = [
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'perspective.sqlite3'}")
+    "default": env.db(
+        "DATABASE_URL",
+        f"sqlite:///{VAR_DIR / 'perspective.sqlite3'}",
+        "e.g. `postgres://user@host:5432/perspective`",
+        shown="sqlite:///var/perspective.sqlite3 (WAL mode, 20 s busy timeout)",
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend on the SQLite Perspective chooses, not the one Python bundles.
@@ -105,7 +141,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "DATABASE_CONN_MAX_AGE", 60, "seconds a database connection is kept for the next request"
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -121,9 +159,17 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["perspective.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(
+    env.str(
+        "STATIC_ROOT",
+        str(BASE_DIR / "staticfiles"),
+        "where `collectstatic` puts the files WhiteNoise serves",
+        shown="`staticfiles/` in the project",
+    )
+)
 # Until `collectstatic` has run (development, tests), WhiteNoise looks files up on each request.
 WHITENOISE_AUTOREFRESH = DEBUG or not STATIC_ROOT.exists()
 STORAGES = {
@@ -138,10 +184,22 @@ STORAGES = {
 # Cloud credentials are encrypted at rest with these Fernet keys; the first encrypts, all
 # decrypt, so a new key is put first and `manage.py rotate_credentials` re-encrypts.
 # Unset: one key derived from SECRET_KEY (then changing SECRET_KEY makes stored secrets unreadable).
-CREDENTIAL_KEYS = env.list("CREDENTIAL_KEYS", default=[])
+CREDENTIAL_KEYS = env.list(
+    "CREDENTIAL_KEYS",
+    [],
+    "Fernet keys encrypting cloud passwords at rest, comma-separated; the first encrypts, all "
+    "decrypt",
+    shown="one key derived from SECRET_KEY",
+)
 
 # Celery: a filesystem broker under var/ unless CELERY_BROKER_URL says otherwise.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# The filesystem transport ignores the host; without one, kombu warns each time it reads the URL.
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL",
+    "filesystem://localhost/",
+    "e.g. `redis://127.0.0.1:6379/0`",
+    shown="filesystem://localhost/ (files under `var/broker/`)",
+)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("queue", "processed", "control"):
@@ -160,7 +218,12 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # must stay above the longest countdown (RETRY_AFTER_MAX_SECONDS, ACTIONS_ATTEMPT_SECONDS).
     # Each worker looks for such messages every 10 s (kombu's default: every 100 s).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+        "visibility_timeout": env.int(
+            "CELERY_VISIBILITY_TIMEOUT",
+            600,
+            "with Redis: seconds after which a message a dead worker held is delivered again "
+            "(each worker looks every 10 s); above the longest countdown",
+        ),
         "unacked_restore_interval": 10,
         "unacked_restore_throttle": 1,
     }
@@ -171,7 +234,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # and lets the tasks it runs finish meanwhile: they are safe to deliver again.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
-CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=4.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float(
+    "CELERY_BROKER_CONNECTION_TIMEOUT",
+    4.0,
+    "seconds; also bounds how long `/ping` waits for the broker",
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
@@ -189,7 +256,9 @@ CELERY_BEAT_SCHEDULE = {
     # Each cloud's own intervals decide what is due; this only looks often enough.
     "schedule-syncs": {
         "task": "apps.clouds.tasks.schedule_syncs",
-        "schedule": env.float("SYNC_SCHEDULE_SECONDS", default=15.0),
+        "schedule": env.float(
+            "SYNC_SCHEDULE_SECONDS", 15.0, "how often beat looks for the syncs that are due"
+        ),
     },
 }
 
@@ -210,8 +279,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "query": env("QUERY_RATE", default="600/min"),
-        "actions": env("ACTIONS_RATE", default="120/min"),
+        "query": env.str(
+            "QUERY_RATE", "600/min", "requests per user to `/query` (DRF rate syntax)"
+        ),
+        "actions": env.str(
+            "ACTIONS_RATE", "120/min", "requests per user to the batch actions (DRF rate syntax)"
+        ),
     },
 }
 
@@ -255,26 +328,57 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Throttling counts in this cache: per process unless CACHE_URL names a shared one (Redis).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL",
+        "locmemcache://",
+        "the cache throttling counts in; `redis://127.0.0.1:6379/1` shares it between processes",
+        shown="locmemcache:// (per process)",
+    )
+}
 
 # Production hardening; every one is on unless DEBUG is on, and each can be set explicitly.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+_HARDENING = "production hardening, on unless DEBUG"
+SECURE_SSL_REDIRECT = env.bool(
+    "SECURE_SSL_REDIRECT",
+    not DEBUG,
+    f"{_HARDENING}; `/ping`, `/live` and `/metrics` are never redirected",
+    shown="true unless DEBUG",
+)
 # Load balancers and Prometheus call these over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^ping$", r"^live$", r"^metrics$"]
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, _HARDENING, shown="31536000 unless DEBUG"
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+SECURE_HSTS_PRELOAD = env.bool(
+    "SECURE_HSTS_PRELOAD", not DEBUG, _HARDENING, shown="true unless DEBUG"
+)
+SESSION_COOKIE_SECURE = env.bool(
+    "SESSION_COOKIE_SECURE", not DEBUG, _HARDENING, shown="true unless DEBUG"
+)
+CSRF_COOKIE_SECURE = env.bool(
+    "CSRF_COOKIE_SECURE", not DEBUG, _HARDENING, shown="true unless DEBUG"
+)
+if env.bool(
+    "SECURE_PROXY_SSL_HEADER",
+    False,
+    "true behind a proxy that sets `X-Forwarded-Proto`, when not served by gunicorn "
+    "(gunicorn's FORWARDED_ALLOW_IPS does it better: it believes only those proxies)",
+):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
 # Logs go to stderr: JSON lines (LOG_FORMAT=json, the default unless DEBUG) or plain text, each
 # record with its request id and, in a worker, its task (perspective/logging.py). gunicorn's
 # own and access logs go through the same configuration (deploy/gunicorn.conf.py).
-LOG_LEVEL = env("LOG_LEVEL", default="INFO")
-LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
+LOG_LEVEL = env.str("LOG_LEVEL", "INFO", "the least level logged")
+LOG_FORMAT = env.str(
+    "LOG_FORMAT",
+    "plain" if DEBUG else "json",
+    "JSON lines (with `request_id`, and `task_name`, `task_id` in workers) or plain text",
+    shown="json, or plain with DEBUG",
+)
 if LOG_FORMAT not in ("json", "plain"):
     raise ImproperlyConfigured("LOG_FORMAT must be json or plain")
 LOGGING = {
@@ -309,28 +413,75 @@ LOGGING = {
     },
 }
 
-# POST /query: time limit (milliseconds) of all of a request's statements together, most rows
-# per result, and most bytes of values in the whole answer (also the longest value).
-QUERY_TIME_LIMIT_MS = env.int("QUERY_TIME_LIMIT_MS", default=5000)
-QUERY_MAX_ROWS = env.int("QUERY_MAX_ROWS", default=10000)
-QUERY_MAX_BYTES = env.int("QUERY_MAX_BYTES", default=8 * 1024 * 1024)
+# POST /query: time limit of all of a request's statements together, most rows per result, and
+# most bytes of values in the whole answer (also the longest value).
+QUERY_TIME_LIMIT_MS = env.int(
+    "QUERY_TIME_LIMIT_MS",
+    5000,
+    "milliseconds all the statements of one `POST /query` request may run together before the "
+    "running one is cancelled (the rest answer `Not run`)",
+)
+QUERY_MAX_ROWS = env.int(
+    "QUERY_MAX_ROWS",
+    10000,
+    'rows a `POST /query` result holds at most (`"truncated": true` when cut)',
+)
+QUERY_MAX_BYTES = env.int(
+    "QUERY_MAX_BYTES",
+    8 * 1024 * 1024,
+    "bytes of values a `POST /query` answer holds at most, over all its results (rows past it are "
+    'cut, `"truncated": true`); also the longest value a statement may build',
+)
 # The listings under /api/: time limit (milliseconds) of a request's reads; over it, a 400.
-LISTING_TIME_LIMIT_MS = env.int("LISTING_TIME_LIMIT_MS", default=QUERY_TIME_LIMIT_MS)
+LISTING_TIME_LIMIT_MS = env.int(
+    "LISTING_TIME_LIMIT_MS",
+    QUERY_TIME_LIMIT_MS,
+    "milliseconds the reads of one `/api/` listing page may take; over it the answer is 400 "
+    "with a `message`",
+    shown="QUERY_TIME_LIMIT_MS",
+)
 
 # Batch actions: cloud calls in flight per cloud (across all workers), and following accepted
 # calls to their end state (poll interval, time limit), confirming resizes on the way.
-ACTIONS_MAX_IN_FLIGHT = env.int("ACTIONS_MAX_IN_FLIGHT", default=8)
-ACTIONS_POLL_SECONDS = env.float("ACTIONS_POLL_SECONDS", default=5.0)
-ACTIONS_FOLLOW_SECONDS = env.int("ACTIONS_FOLLOW_SECONDS", default=1800)
-ACTIONS_CONFIRM_RESIZE = env.bool("ACTIONS_CONFIRM_RESIZE", default=True)
+ACTIONS_MAX_IN_FLIGHT = env.int(
+    "ACTIONS_MAX_IN_FLIGHT", 8, "cloud calls of batch actions at once per cloud, across all workers"
+)
+ACTIONS_POLL_SECONDS = env.float(
+    "ACTIONS_POLL_SECONDS",
+    5.0,
+    "seconds between polls of the instances an action follows to their end state",
+)
+ACTIONS_FOLLOW_SECONDS = env.int(
+    "ACTIONS_FOLLOW_SECONDS",
+    1800,
+    "seconds an accepted call is followed before it is left to the syncs",
+)
+ACTIONS_CONFIRM_RESIZE = env.bool(
+    "ACTIONS_CONFIRM_RESIZE",
+    True,
+    "confirm resizes automatically when Nova reaches `VERIFY_RESIZE`",
+)
 # A cloud's Retry-After (on 429 and 503) is honoured by actions and syncs, up to this many seconds.
-RETRY_AFTER_MAX_SECONDS = env.float("RETRY_AFTER_MAX_SECONDS", default=120.0)
+RETRY_AFTER_MAX_SECONDS = env.float(
+    "RETRY_AFTER_MAX_SECONDS",
+    120.0,
+    "the longest wait a cloud's `Retry-After` imposes on a retry of an action or a sync",
+)
 # The database, not the broker, knows what is left to do: a batch item or a sync run that no
 # message has answered for in RESEND_SECONDS is sent again (the broker lost it, or its worker
 # died). A try of an item that started ACTIONS_ATTEMPT_SECONDS ago and never ended is taken to be
 # cut short; it must exceed the longest try (a login and a call, each request at most 60 s).
-RESEND_SECONDS = env.float("RESEND_SECONDS", default=45.0)
-ACTIONS_ATTEMPT_SECONDS = env.float("ACTIONS_ATTEMPT_SECONDS", default=300.0)
+RESEND_SECONDS = env.float(
+    "RESEND_SECONDS",
+    45.0,
+    "seconds after which an item or sync run that no message answers for is sent again",
+)
+ACTIONS_ATTEMPT_SECONDS = env.float(
+    "ACTIONS_ATTEMPT_SECONDS",
+    300.0,
+    "seconds a try of an item may take; one older that never ended is taken to be cut short "
+    "and resumed",
+)
 CELERY_BEAT_SCHEDULE["sweep-actions"] = {
     "task": "apps.operations.tasks.sweep",
     "schedule": min(60.0, max(1.0, RESEND_SECONDS / 2)),
@@ -339,5 +490,28 @@ CELERY_BEAT_SCHEDULE["sweep-actions"] = {
 # GET /metrics (Prometheus): only from these addresses or networks, and, when METRICS_TOKEN is
 # set, only with `Authorization: Bearer <METRICS_TOKEN>`; a request relayed by a proxy needs the
 # token. Refused: 404 for an address, 401 for a token.
-METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
-METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list(
+    "METRICS_ALLOWED_IPS",
+    ["127.0.0.1", "::1"],
+    "addresses or networks that may read `/metrics`; a malformed entry stops the start",
+)
+METRICS_TOKEN = env.str(
+    "METRICS_TOKEN", "", "when set, `/metrics` also needs `Authorization: Bearer <token>`"
+)
+
+# Read by other programs than Django; declared here so that the configuration page lists them.
+env.declare("PORT", 8000, "the port of `make run`")
+env.declare(
+    "PROMETHEUS_MULTIPROC_DIR",
+    "",
+    "under gunicorn: a folder, emptied at start, where every worker counts its requests",
+)
+env.declare("WEB_BIND", "127.0.0.1:8000", "gunicorn (`deploy/gunicorn.conf.py`): its address")
+env.declare("WEB_CONCURRENCY", "", "gunicorn: processes", shown="2 per core + 1 (at most 8)")
+env.declare("WEB_THREADS", 1, "gunicorn: threads of each process")
+env.declare("WEB_TIMEOUT", 30, "gunicorn: seconds per request")
+env.declare(
+    "FORWARDED_ALLOW_IPS",
+    "127.0.0.1,::1",
+    "gunicorn: proxies whose `X-Forwarded-Proto` is believed",
+)

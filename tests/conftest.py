@@ -25,6 +25,13 @@ def fresh_rates():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    """Each test starts with no requests counted against the rate limits: in one process, the
+    users of earlier tests (the same ids again) would otherwise share them."""
+    cache.clear()
+
+
 @pytest.fixture
 def api(admin_user):
     """A client authenticated as a superuser, who sees and may do everything."""

@@ -74,7 +74,7 @@ def cloud_form(**overrides):
         "type": "openstack",
         "enabled": "on",
         "auth_url": "https://keystone.example:5000/v3",
-        "regions": '["RegionOne"]',
+        "regions": "RegionOne",
         "interface": "public",
         "verify_tls": "on",
         "username": "perspective",
@@ -125,3 +125,15 @@ def test_admin_is_branded_perspective(admin_client):
     page = admin_client.get(reverse("admin:index")).content.decode()
 
     assert '<a href="/admin/">Perspective</a>' in page
+
+
+def test_regions_are_typed_and_shown_comma_separated_not_as_json(admin_client):
+    admin_client.post(reverse("admin:inventory_cloud_add"), cloud_form(regions="One, Two"))
+    cloud = Cloud.objects.get(name="east")
+
+    listed = admin_client.get(reverse("admin:inventory_cloud_changelist")).content.decode()
+    form = admin_client.get(reverse("admin:inventory_cloud_change", args=[cloud.pk]))
+
+    assert cloud.regions == ["One", "Two"]
+    assert "One, Two" in listed and "[&quot;One" not in listed
+    assert 'value="One, Two"' in form.content.decode()

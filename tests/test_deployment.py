@@ -125,6 +125,8 @@ class Deployment:
         self.env = {
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "perspective.settings",
+            # Said, not left unset: manage.py would take the checkout's development .env's.
+            "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "CREDENTIAL_KEYS": Fernet.generate_key().decode(),
             "DATABASE_URL": database,

@@ -2,11 +2,14 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from kombu import Connection
 
 ROOT = Path(__file__).parents[1]
 PRODUCTION = {
@@ -43,7 +46,8 @@ def test_deploy_check_is_clean_with_debug_off():
 
 
 def test_secret_key_is_required_with_debug_off():
-    env = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
+    # Empty rather than unset: manage.py would take the checkout's development .env's.
+    env = {**PRODUCTION, "SECRET_KEY": ""}
 
     result = manage("check", **env)
 
@@ -104,3 +108,24 @@ def test_log_format_is_json_or_plain():
 
     assert result.returncode != 0
     assert "LOG_FORMAT must be json or plain" in result.stderr
+
+
+def test_the_default_broker_url_names_a_host_so_kombu_does_not_warn(caplog):
+    url = settings.ENVIRONMENT["CELERY_BROKER_URL"].default
+
+    Connection(url).info()
+
+    assert url.startswith("filesystem://")
+    assert not [record for record in caplog.records if record.name == "kombu.connection"]
+
+
+def test_every_variable_read_anywhere_is_declared_with_a_meaning():
+    read_elsewhere = [ROOT / "deploy" / "gunicorn.conf.py", *ROOT.glob("apps/**/*.py")]
+    names = {
+        name
+        for path in read_elsewhere
+        for name in re.findall(r"os\.environ\.get\(\s*\"(\w+)\"", path.read_text())
+    }
+
+    assert names <= settings.ENVIRONMENT.keys()
+    assert all(variable.meaning for variable in settings.ENVIRONMENT.values())

@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Subquery
 from apps.inventory.access import access_of
 from apps.inventory.admin import CloudAdmin, ReadOnlyAdminMixin
 from apps.inventory.admin_access import ProjectAccessMixin
+from apps.inventory.admin_display import cut
 from apps.inventory.models import Cloud
 
 from .choices import SyncKind, SyncStatus
@@ -16,22 +17,30 @@ from .services import queue_syncs, syncable
 @admin.register(SyncRun)
 class SyncRunAdmin(ProjectAccessMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     project_path = "cloud__projects"
-    list_display = (
-        "queued_at",
-        "cloud",
-        "kind",
-        "status",
-        "duration",
-        "created",
-        "updated",
-        "deleted",
-        "unchanged",
-        "attempts",
-        "error",
-    )
+    list_display = ("queued_at", "cloud", "kind_name", "outcome", "took", "changes")
     list_filter = ("status", "kind", "cloud")
     list_select_related = ("cloud",)
     date_hierarchy = "queued_at"
+
+    @admin.display(description="kind", ordering="kind")
+    def kind_name(self, run):
+        return run.kind
+
+    @admin.display(description="status", ordering="status")
+    def outcome(self, run):
+        if run.error:
+            return cut(f"{run.shown_status}: {run.error}")
+        return run.shown_status
+
+    @admin.display(description="duration")
+    def took(self, run):
+        return run.seconds
+
+    @admin.display(description="changes")
+    def changes(self, run):
+        if run.status != SyncStatus.SUCCEEDED:
+            return ""
+        return f"{run.created} new, {run.updated} updated, {run.deleted} deleted"
 
 
 admin.site.unregister(Cloud)
@@ -59,9 +68,9 @@ class CloudWithSyncAdmin(CloudAdmin):
     def last_sync(self, cloud):
         if cloud.last_sync_at is None:
             return "never"
-        when = cloud.last_sync_at.strftime("%Y-%m-%d %H:%M:%S")
+        when = cloud.last_sync_at.strftime("%Y-%m-%d %H:%M")
         if cloud.last_sync_status == SyncStatus.FAILED:
-            return f"FAILED {when}: {cloud.last_sync_error}"
+            return cut(f"FAILED {when}: {cloud.last_sync_error}")
         return f"{cloud.last_sync_status} {when}"
 
     @admin.action(description="Sync now: catalog and all instances", permissions=["sync"])
@@ -77,5 +86,7 @@ class CloudWithSyncAdmin(CloudAdmin):
 
     def _queue(self, request, clouds, kinds):
         clouds = syncable(clouds, request.user)
-        runs = [run for cloud in clouds for run in queue_syncs(cloud, kinds)]
+        for cloud in clouds.filter(seeded=True):
+            self.message_user(request, f"Cloud {cloud} {Cloud.SEEDED}.", messages.WARNING)
+        runs = [run for cloud in clouds.filter(seeded=False) for run in queue_syncs(cloud, kinds)]
         self.message_user(request, f"Queued {len(runs)} sync run(s).", messages.SUCCESS)

@@ -2,9 +2,11 @@
 
 from django.db import models
 from django.db.models import Max
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
 from .choices import SyncKind, SyncStatus
+from .retry import SYNC_MAX_ATTEMPTS
 
 
 class SyncRunQuerySet(models.QuerySet):
@@ -62,6 +64,24 @@ class SyncRun(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+    @property
+    def seconds(self) -> str:
+        """The duration as the admin shows it everywhere: "0.05 s"."""
+        if self.duration is None:
+            return ""
+        return f"{floatformat(self.duration.total_seconds(), -2)} s"
+
+    @property
+    def retrying(self) -> bool:
+        """Queued again after a try that failed: waiting for its retry."""
+        return self.status == SyncStatus.QUEUED and self.attempts > 0
+
+    @property
+    def shown_status(self) -> str:
+        if self.retrying:
+            return f"retrying (attempt {self.attempts + 1} of {SYNC_MAX_ATTEMPTS})"
+        return self.status
 
 
 class CloudLock(models.Model):

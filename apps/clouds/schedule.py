@@ -30,7 +30,7 @@ def due_runs(now=None) -> list[SyncRun]:
     """Creates (queued) and returns the runs that are due now."""
     now = now or timezone.now()
     due = []
-    for cloud in Cloud.objects.filter(enabled=True):
+    for cloud in Cloud.objects.to_sync():
         for kind, interval in intervals(cloud).items():
             if _is_due(cloud, kind, interval, now):
                 due.append(SyncRun.objects.create(cloud=cloud, kind=kind))

@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import TokenProxy
 
 from .access import access_of
 from .admin_access import ProjectAccessMixin, SuperuserEditsMixin, SuperuserOnlyMixin
+from .admin_display import short
 from .forms import SECRET_FIELDS, CloudForm
 from .models import (
     RESOURCES,
@@ -48,6 +49,10 @@ class InventoryAdmin(ProjectAccessMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_per_page = 100
     show_full_result_count = False
 
+    @admin.display(description="provider id", ordering="real_id")
+    def provider_id(self, entity):
+        return short(entity.real_id)
+
 
 @admin.register(Cloud)
 class CloudAdmin(ProjectAccessMixin, SuperuserEditsMixin, admin.ModelAdmin):
@@ -56,7 +61,7 @@ class CloudAdmin(ProjectAccessMixin, SuperuserEditsMixin, admin.ModelAdmin):
 
     project_path = "projects"
     form = CloudForm
-    list_display = ("name", "type", "auth_url", "regions", "enabled")
+    list_display = ("name", "auth_url", "region_names", "enabled")
     list_filter = ("type", "enabled")
     search_fields = ("name", "auth_url", "=id")
     readonly_fields = ("id", "created_at", "updated_at")
@@ -80,6 +85,10 @@ class CloudAdmin(ProjectAccessMixin, SuperuserEditsMixin, admin.ModelAdmin):
         (None, {"fields": ("created_at", "updated_at")}),
     )
 
+    @admin.display(description="regions")
+    def region_names(self, cloud) -> str:
+        return ", ".join(cloud.regions) or "all"
+
     def get_fieldsets(self, request, obj=None):
         """A read-only page would show the secrets in clear: leave them out of it."""
         fieldsets = super().get_fieldsets(request, obj)
@@ -102,7 +111,7 @@ class QuotaInline(ReadOnlyAdminMixin, admin.StackedInline):
 @admin.register(Project)
 class ProjectAdmin(InventoryAdmin):
     project_path = "id"
-    list_display = ("name", "cloud", "region", "real_id", "last_updated")
+    list_display = ("name", "cloud", "region", "provider_id", "last_updated")
     list_filter = ("cloud",)
     list_select_related = ("cloud",)
     inlines = (QuotaInline, ProjectMetadataInline)
@@ -115,12 +124,12 @@ class ProjectEntityAdmin(InventoryAdmin):
 
 @admin.register(Flavor)
 class FlavorAdmin(ProjectEntityAdmin):
-    list_display = ("name", "project", "vcpus", "ram", "root_disk", "is_public", "real_id")
+    list_display = ("name", "project", "vcpus", "ram", "root_disk", "is_public")
 
 
 @admin.register(Network)
 class NetworkAdmin(ProjectEntityAdmin):
-    list_display = ("name", "project", "state", "is_shared", "real_id")
+    list_display = ("name", "project", "state", "is_shared", "provider_id")
 
 
 @admin.register(Subnet)
@@ -147,12 +156,25 @@ def _usage_column(resource):
     return column
 
 
+# The resources every cloud limits have a column each; the others share one.
+COLUMNS = 3
+
+
 @admin.register(Quota)
 class QuotaAdmin(ProjectAccessMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("project", *(_usage_column(resource) for resource in RESOURCES))
+    list_display = (
+        "project",
+        *(_usage_column(resource) for resource in RESOURCES[:COLUMNS]),
+        "other_usage",
+    )
     list_filter = ("project__cloud",)
     list_select_related = ("project",)
     search_fields = ("project__name",)
+
+    @admin.display(description="others (used/limit)")
+    def other_usage(self, quota) -> str:
+        usages = ((resource, quota.usage(resource)) for resource in RESOURCES[COLUMNS:])
+        return ", ".join(f"{name.replace('_', ' ')} {usage}" for name, usage in usages if usage)
 
 
 class InstanceMetadataInline(MetadataInline):
@@ -174,25 +196,18 @@ class ReachableFilter(admin.SimpleListFilter):
 
 @admin.register(Instance)
 class InstanceAdmin(InventoryAdmin):
-    list_display = (
-        "name",
-        "state",
-        "reachable",
-        "project",
-        "flavor",
-        "image",
-        "real_id",
-        "last_updated",
-    )
+    list_display = ("name", "state_shown", "project", "flavor", "image", "last_updated")
     list_filter = ("state", ReachableFilter, "cloud", "project", "is_locked")
     list_select_related = ("project", "flavor", "image")
     raw_id_fields = ("flavor", "image", "keypair")
     inlines = (InstanceMetadataInline,)
 
-    @admin.display(boolean=True, ordering="unreachable_since")
-    def reachable(self, instance) -> bool:
-        """False while the cloud cannot reach it: the other fields are what it last said."""
-        return instance.unreachable_since is None
+    @admin.display(description="state", ordering="state")
+    def state_shown(self, instance) -> str:
+        """Unreachable while its Nova cell is down: the other fields are what it last said."""
+        if instance.unreachable_since is not None:
+            return f"{instance.get_state_display()} (unreachable)"
+        return instance.get_state_display()
 
 
 class ImageMetadataInline(MetadataInline):
@@ -202,10 +217,14 @@ class ImageMetadataInline(MetadataInline):
 @admin.register(Image)
 class ImageAdmin(InventoryAdmin):
     project_path = "projects"
-    list_display = ("name", "state", "cloud", "checksum", "real_id", "last_updated")
+    list_display = ("name", "state", "cloud", "short_checksum", "provider_id", "last_updated")
     list_filter = ("state", "cloud", "projects")
     list_select_related = ("cloud",)
     inlines = (ImageMetadataInline,)
+
+    @admin.display(description="checksum", ordering="checksum")
+    def short_checksum(self, image):
+        return short(image.checksum)
 
     def get_queryset(self, request):
         """An image's page names only the projects of it the user sees."""

@@ -7,10 +7,23 @@ from .models import Cloud
 SECRET_FIELDS = ("password", "application_credential_secret")
 
 
+class RegionsField(forms.CharField):
+    """Region names typed comma-separated; the model keeps them as a list."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [name.strip() for name in super().to_python(value).split(",") if name.strip()]
+
+
 class CloudForm(forms.ModelForm):
     """Secrets are write-only: never rendered back, and left blank they keep the stored value."""
 
     auth_url = forms.URLField(label="Auth URL", max_length=500, assume_scheme="https")
+    regions = RegionsField(
+        required=False, help_text="Region names, comma-separated, e.g. RegionOne; empty: all."
+    )
 
     class Meta:
         model = Cloud

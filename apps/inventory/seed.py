@@ -62,7 +62,7 @@ def seed_inventory(instances: int, clouds: int = 2, regions: int = 2, seed: int 
 
 
 def _seed_cloud(name: str, regions: int) -> list[_Region]:
-    cloud = factories.CloudFactory(name=name)
+    cloud = factories.CloudFactory(name=name, seeded=True)
     projects = [
         factories.ProjectFactory(cloud=cloud, region=f"Region{n}") for n in range(1, regions + 1)
     ]

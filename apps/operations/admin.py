@@ -9,12 +9,13 @@ from django.utils.html import format_html
 from apps.clouds.choices import Operation
 from apps.inventory.admin import InstanceAdmin, ReadOnlyAdminMixin
 from apps.inventory.admin_access import ProjectAccessMixin
+from apps.inventory.admin_display import short
 from apps.inventory.models import Instance
 from apps.jsonapi.ids import parse_id
 
 from . import acknowledgement, services
 from .models import Action, ActionItem, Notification
-from .visibility import visible_actions, visible_items_of
+from .visibility import outcome, visible_actions, visible_items_of, with_item_counts
 
 
 class ActionItemInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -37,17 +38,51 @@ class ActionItemInline(ReadOnlyAdminMixin, admin.TabularInline):
         return visible_items_of(request.user, super().get_queryset(request))
 
 
+class OperationFilter(admin.SimpleListFilter):
+    """Only the operations of the actions the user sees, not every one there is."""
+
+    title = "operation"
+    parameter_name = "operation"
+
+    def lookups(self, request, model_admin):
+        found = model_admin.get_queryset(request).values_list("operation", flat=True)
+        labels = dict(Action._meta.get_field("operation").choices)
+        return [(operation, labels[operation]) for operation in sorted(set(found.order_by()))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(operation=self.value()) if self.value() else queryset
+
+
 @admin.register(Action)
 class ActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("requested_at", "operation", "requested_by", "id")
-    list_filter = ("operation",)
+    list_display = ("requested_at", "operation", "outcome", "items", "requested_by", "short_id")
+    list_filter = (OperationFilter,)
     list_select_related = ("requested_by",)
     search_fields = ("=id", "items__target_id", "items__name")
     date_hierarchy = "requested_at"
     inlines = (ActionItemInline,)
 
     def get_queryset(self, request):
-        return visible_actions(request.user, super().get_queryset(request))
+        actions = visible_actions(request.user, super().get_queryset(request))
+        return with_item_counts(request.user, actions)
+
+    @admin.display(description="outcome")
+    def outcome(self, action):
+        return outcome(action.failed, action.succeeded, action.pending)
+
+    @admin.display(description="items")
+    def items(self, action):
+        counts = {
+            "failed": action.failed,
+            "succeeded": action.succeeded,
+            "pending": action.pending,
+            "skipped": action.skipped,
+        }
+        return ", ".join(f"{count} {status}" for status, count in counts.items() if count)
+
+    @admin.display(description="id", ordering="id")
+    def short_id(self, action):
+        return short(action.id)
 
     def get_search_results(self, request, queryset, search_term):
         """By the action's id, or an item's id or name among the items the user sees: a
@@ -80,13 +115,27 @@ class OpenFilter(admin.SimpleListFilter):
 @admin.register(Notification)
 class NotificationAdmin(ProjectAccessMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     project_path = "item__project"  # as GET /notifications
-    list_display = ("created_at", "message", "action", "acknowledged_at", "acknowledged_by")
+    list_display = ("created_at", "message", "action_id_short", "acknowledged")
     list_select_related = ("action", "acknowledged_by")
     list_filter = (OpenFilter,)
     search_fields = ("message",)
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     actions = ("acknowledge",)
+
+    @admin.display(description="action", ordering="action")
+    def action_id_short(self, letter):
+        if letter.action_id is None:
+            return "-"
+        link = reverse("admin:operations_action_change", args=[letter.action_id])
+        return format_html('<a href="{}">{}</a>', link, short(letter.action_id))
+
+    @admin.display(description="acknowledged", ordering="acknowledged_at")
+    def acknowledged(self, letter):
+        if letter.acknowledged_at is None:
+            return "no"
+        by = f" by {letter.acknowledged_by}" if letter.acknowledged_by else ""
+        return f"{letter.acknowledged_at:%Y-%m-%d %H:%M}{by}"
 
     @admin.action(description="Acknowledge", permissions=["acknowledge"])
     def acknowledge(self, request, queryset):

@@ -13,6 +13,7 @@ from apps.clouds.drivers import supported_operations
 from apps.inventory.access import access_of
 from apps.inventory.bulk import insert_rows
 from apps.inventory.models import (
+    Cloud,
     Flavor,
     Image,
     Instance,
@@ -87,6 +88,7 @@ INSTANCE_VALUES = (
     "unreachable_since",
     "cloud_id",
     "cloud__type",
+    "cloud__seeded",
     "project_id",
     "project__name",
     "flavor_id",
@@ -174,7 +176,7 @@ def _plan_instance(operation, target: str, row: dict | None, check) -> Item:
     if row is None:
         return Item(target, operation, reason=f"Instance {target} does not exist")
     item = Item(target, concrete(operation, row["state"]), row["name"], row, instance_id=row["id"])
-    item.reason = _unsupported(item.operation, row["cloud__type"]) or refusal(
+    item.reason = _unsupported(item.operation, row["cloud__type"], row["cloud__seeded"]) or refusal(
         item.operation, row["state"], row["is_locked"], row["unreachable_since"] is not None
     )
     if not item.reason and check:
@@ -194,7 +196,7 @@ def launch(specs: list[dict], user=None) -> BatchOutcome:
             project = refs.projects[spec["projectId"]]
             instance = refs.instance(spec, project)
             item = Item(str(instance.id), Operation.ADD_INSTANCE, instance.name)
-            item.reason = _unsupported(item.operation, project.cloud.type)
+            item.reason = _unsupported(item.operation, project.cloud.type, project.cloud.seeded)
             if not item.reason:
                 launched.append((instance, spec))
                 item.row = {"cloud_id": project.cloud_id, "project_id": project.id, "state": ""}
@@ -322,7 +324,7 @@ def snapshot(specs: list[dict], user=None) -> BatchOutcome:
 
 def _plan_snapshot(spec: dict, row: dict) -> Item:
     item = Item(spec["instanceId"], Operation.ADD_IMAGE, spec["name"])
-    item.reason = _unsupported(item.operation, row["cloud__type"]) or refusal(
+    item.reason = _unsupported(item.operation, row["cloud__type"], row["cloud__seeded"]) or refusal(
         item.operation, row["state"], row["is_locked"], row["unreachable_since"] is not None
     )
     if not item.reason:
@@ -351,7 +353,7 @@ def delete_images(ids: list[str], user=None) -> BatchOutcome:
         found = (
             Image.objects.select_for_update(of=("self",))
             .filter(id__in=_visible_ids(Image.objects, user, "projects", wanted.values()))
-            .values("id", "name", "state", "cloud_id", "cloud__type")
+            .values("id", "name", "state", "cloud_id", "cloud__type", "cloud__seeded")
         )
         by_uuid = {row["id"]: row for row in found}
         regions = _image_places(by_uuid, user)
@@ -363,9 +365,9 @@ def delete_images(ids: list[str], user=None) -> BatchOutcome:
                 continue
             item = Item(target, operation, row["name"], {**row, **regions.get(row["id"], {})})
             item.image_id = row["id"]
-            item.reason = _unsupported(operation, row["cloud__type"]) or refusal(
-                operation, row["state"], False
-            )
+            item.reason = _unsupported(
+                operation, row["cloud__type"], row["cloud__seeded"]
+            ) or refusal(operation, row["state"], False)
             if not item.reason and "project_id" not in item.row:
                 item.reason = "The image is in no project of its cloud"
             items.append(item)
@@ -454,7 +456,9 @@ def _show_interim(model, items: list[Item]) -> None:
         model.objects.filter(id__in=ids).update(state=state)
 
 
-def _unsupported(operation: str, cloud_type: str) -> str:
+def _unsupported(operation: str, cloud_type: str, seeded: bool) -> str:
+    if seeded:
+        return f"Its cloud {Cloud.SEEDED}"
     if operation in supported_operations().get(cloud_type, ()):
         return ""
     return f"Clouds of type {cloud_type} do not support {operation}"

@@ -1,10 +1,12 @@
 """Which actions a user sees: those with an item in one of their projects, and their own; and
-of an action, which items: those in their projects, or all of their own action's."""
+of an action, which items: those in their projects, or all of their own action's; and how the
+items they see ended."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from apps.inventory.access import access_of
 
+from .choices import ItemStatus
 from .models import Action, ActionItem
 
 
@@ -33,3 +35,29 @@ def visible_items_of(user, queryset=None):
     """The items of `queryset` (all items by default) the user sees."""
     queryset = ActionItem.objects.all() if queryset is None else queryset
     return queryset.filter(visible_items(user))
+
+
+def with_item_counts(user, actions):
+    """The actions, each with how many of the items the user sees are failed, succeeded,
+    skipped and pending (the overview's and the actions list's outcome)."""
+    seen = visible_items(user, "items__")
+
+    def items(*statuses):
+        return Count("items", filter=Q(items__status__in=statuses) & seen)
+
+    return actions.annotate(
+        failed=items(ItemStatus.FAILED),
+        succeeded=items(ItemStatus.SUCCEEDED),
+        skipped=items(ItemStatus.SKIPPED),
+        pending=items(ItemStatus.QUEUED, ItemStatus.RUNNING),
+    )
+
+
+def outcome(failed: int, succeeded: int, pending: int) -> str:
+    """An action's outcome from its counts: failed if any item failed, then running while any
+    is pending, then succeeded, or skipped when every item was."""
+    if failed:
+        return ItemStatus.FAILED
+    if pending:
+        return ItemStatus.RUNNING
+    return ItemStatus.SUCCEEDED if succeeded else ItemStatus.SKIPPED

@@ -18,7 +18,7 @@ from apps.inventory.choices import InstanceState
 from apps.inventory.models import Cloud, Instance, Project
 from apps.operations.choices import ItemStatus
 from apps.operations.models import Action, ActionItem, Notification
-from apps.operations.visibility import visible_actions, visible_items
+from apps.operations.visibility import outcome, visible_actions, visible_items, with_item_counts
 
 WINDOW = timedelta(hours=24)
 SHOWN = 20  # the most actions, and letters, listed
@@ -52,11 +52,7 @@ class ActionSummary:
 
     @property
     def outcome(self) -> str:
-        if self.failed:
-            return ItemStatus.FAILED
-        if self.pending:
-            return ItemStatus.RUNNING
-        return ItemStatus.SUCCEEDED if self.succeeded else ItemStatus.SKIPPED
+        return outcome(self.failed, self.succeeded, self.pending)
 
 
 @dataclass
@@ -91,7 +87,7 @@ def overview(user) -> Overview:
     return Overview(
         since=since,
         clouds=_clouds(access),
-        actions=_actions(actions, seen),
+        actions=_actions(user, actions),
         actions_total=totals["total"],
         actions_failed=totals["failed"],
         notifications=list(letters.order_by("-created_at", "-id")[:SHOWN]),
@@ -137,20 +133,10 @@ def _add_syncs(summaries: dict, clouds) -> None:
         summary.syncs.sort(key=lambda run: _KIND_ORDER.get(run.kind, len(_KIND_ORDER)))
 
 
-def _actions(actions, seen: Q) -> list[ActionSummary]:
-    """The actions with a failed item first, then the newest first; their items `seen`."""
-
-    def items(*statuses):
-        return Count("items", filter=Q(items__status__in=statuses) & seen)
-
+def _actions(user, actions) -> list[ActionSummary]:
+    """The actions with a failed item first, then the newest first; the items the user sees."""
     rows = (
-        actions.select_related("requested_by")
-        .annotate(
-            failed=items(ItemStatus.FAILED),
-            succeeded=items(ItemStatus.SUCCEEDED),
-            skipped=items(ItemStatus.SKIPPED),
-            pending=items(ItemStatus.QUEUED, ItemStatus.RUNNING),
-        )
+        with_item_counts(user, actions.select_related("requested_by"))
         .annotate(
             failed_first=Case(
                 When(failed__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField()

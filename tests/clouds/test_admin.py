@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -54,3 +56,17 @@ def test_sync_now_runs_the_catalog_then_the_instances(
     runs = SyncRun.objects.order_by("queued_at").values_list("kind", "status")
     assert list(runs) == [("catalog", "succeeded"), ("instances", "succeeded")]
     assert Instance.objects.count() == 10
+
+
+def test_sync_runs_show_durations_as_the_overview_does_and_a_retry_as_retrying(admin_client):
+    cloud = factories.CloudFactory()
+    done = SyncRun.objects.create(cloud=cloud, kind="catalog", status="succeeded")
+    SyncRun.objects.filter(pk=done.pk).update(
+        started_at=done.queued_at, finished_at=done.queued_at + timedelta(microseconds=46433)
+    )
+    SyncRun.objects.create(cloud=cloud, kind="changes", attempts=1, error="503: down")
+
+    page = admin_client.get(reverse("admin:clouds_syncrun_changelist")).content.decode()
+
+    assert "0.05 s" in page and "0:00:00.046433" not in page
+    assert "retrying (attempt 2 of 4): 503: down" in page

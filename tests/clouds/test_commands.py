@@ -135,3 +135,11 @@ def test_sync_reports_a_failed_cloud_and_exits_non_zero(cloud, capsys):
 def test_sync_of_an_unknown_cloud_is_an_error(db):
     with pytest.raises(CommandError, match="No cloud named 'nope'"):
         call_command("sync", "--cloud", "nope")
+
+
+def test_sync_prints_each_result_once(cloud, capsys, caplog):
+    caplog.set_level("INFO")
+    call_command("sync")
+
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    assert not [record for record in caplog.records if record.name.startswith("apps.clouds")]

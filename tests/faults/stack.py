@@ -125,6 +125,8 @@ class Stack:
             **os.environ,
             **SHORT_TIMEOUTS,
             "DJANGO_SETTINGS_MODULE": "tests.faults.settings",
+            # Said, not left unset: manage.py would take the checkout's development .env's.
+            "DEBUG": os.environ.get("DEBUG", "false"),
             "DATABASE_URL": postgres_url({**database, "PORT": self.database_proxy.port}),
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{self.redis.port}/0",
             "PERSPECTIVE_VAR_DIR": str(folder / "var"),

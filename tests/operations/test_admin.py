@@ -62,3 +62,18 @@ def test_actions_and_notifications_render_in_the_admin(admin_client):
         assert admin_client.get(reverse(f"admin:operations_{name}_changelist")).status_code == 200
     change = reverse("admin:operations_action_change", args=[action.pk])
     assert instance.name in admin_client.get(change).content.decode()
+
+
+def test_the_actions_list_shows_each_outcome_and_filters_only_by_operations_that_occur(
+    admin_client,
+):
+    ready, stopped = (factories.InstanceFactory(state=state) for state in ("launched", "shutoff"))
+    run_action(admin_client, "pauseInstance", ready)
+    run_action(admin_client, "pauseInstance", stopped)  # skipped: not running
+
+    page = admin_client.get(reverse("admin:operations_action_changelist"))
+
+    outcomes = [page.context["cl"].model_admin.outcome(a) for a in page.context["cl"].result_list]
+    assert sorted(outcomes) == ["running", "skipped"]
+    (operations,) = [f for f in page.context["cl"].filter_specs if f.title == "operation"]
+    assert [value for value, _ in operations.lookup_choices] == ["pauseInstance"]

@@ -246,7 +246,8 @@ def test_the_admin_shows_who_acknowledged(admin_client, admin_user, project):
 
     page = admin_client.get(CHANGELIST).content.decode()
 
-    assert re.search(f'class="field-acknowledged_by[^"]*">{admin_user.username}</td>', page)
+    acknowledged = f'class="field-acknowledged[^"]*">[-0-9 :]+ by {admin_user.username}</td>'
+    assert re.search(acknowledged, page)
 
 
 def test_staff_without_the_change_permission_have_no_acknowledge_action(client, project):

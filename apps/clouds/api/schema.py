@@ -29,5 +29,9 @@ sync = extend_schema(
             description='Unknown, or no project of it is visible to the user: "Cloud X does '
             'not exist".'
         ),
+        409: OpenApiResponse(
+            description='A cloud seed_inventory made up: "Cloud X was made up by seed_inventory: '
+            'there is no cloud to sync or act on".'
+        ),
     },
 )

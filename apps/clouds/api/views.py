@@ -2,7 +2,7 @@
 
 from django.core.validators import slug_re
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,18 +15,25 @@ from . import schema
 from .serializers import SyncRunSerializer, SyncSerializer
 
 
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+
+
 class SyncView(JsonBodyView, APIView):
     throttle_scope = "actions"
 
     @schema.sync
     def post(self, request, name):
-        clouds = access_of(request.user).visible(Cloud.objects.only("id", "name"), "projects")
+        named = Cloud.objects.only("id", "name", "seeded")
+        clouds = access_of(request.user).visible(named, "projects")
         # A name no cloud can have (a NUL, which PostgreSQL cannot even compare) is not looked up.
         cloud = clouds.filter(name=name).first() if slug_re.fullmatch(name) else None
         if cloud is None:
             raise NotFound(f"Cloud {name} does not exist")
         if not services.syncable(clouds.filter(pk=cloud.pk), request.user).exists():
             raise PermissionDenied(f"Only an operator of every project of cloud {name} may sync it")
+        if cloud.seeded:
+            raise Conflict(f"Cloud {name} {Cloud.SEEDED}")
         sent = self.body() if request.body else {}  # no body: a full sync
         body = SyncSerializer(data=sent)
         body.is_valid(raise_exception=True)

@@ -10,7 +10,16 @@ from ..fields import EncryptedTextField
 from .base import CloudEntity, Metadata, as_list
 
 
+class CloudQuerySet(models.QuerySet):
+    def to_sync(self):
+        """The clouds beat and `manage.py sync` sync: enabled, and not made up by seeding."""
+        return self.filter(enabled=True, seeded=False)
+
+
 class Cloud(models.Model):
+    # Why nothing syncs a seeded cloud or acts on its instances and images.
+    SEEDED = "was made up by seed_inventory: there is no cloud to sync or act on"
+
     # How it logs in to Keystone, as clouds.yaml's `auth` keys of the same names.
     CREDENTIAL_FIELDS = (
         "username",
@@ -31,6 +40,11 @@ class Cloud(models.Model):
     )
     type = models.CharField(max_length=32, choices=CloudType, default=CloudType.OPENSTACK)
     enabled = models.BooleanField(default=True, help_text="Disabled clouds are not synced.")
+    seeded = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Made up by seed_inventory: never synced, nothing acts on it.",
+    )
 
     auth_url = models.URLField("auth URL", max_length=500)
     username = models.CharField(max_length=255, blank=True)
@@ -62,6 +76,8 @@ class Cloud(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CloudQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -106,8 +106,8 @@ def batch(summary: str, body, *, states: str, errors: dict[int, str], **kwargs):
     )
 
 
-# PUT /instances/reboot and the like share one view, so one description: the README's table
-# has each action's states.
+# PUT /instances/reboot and the like share one view, so one description: the docs' batch actions
+# page (docs/actions.md, made from rules.py) has each action's states.
 ACTION_STATES = (
     "An instance is queued and shows the action's interim state at once (`rebooting`, ...), "
     "or is skipped with the reason: a state the action does not start from, a lock, a task in "

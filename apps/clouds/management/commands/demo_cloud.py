@@ -10,11 +10,17 @@ from apps.clouds.services import import_clouds, queue_syncs
 from openstack_simulator import Options, Simulator
 from openstack_simulator.clouds_yaml import write_clouds_yaml
 
+# The simulator keeps its cloud in memory only.
+RESETS = (
+    "The demo cloud starts afresh each time: what was done to it before (renames, launches, "
+    "deletions) is gone, and its next sync makes the inventory follow."
+)
+
 
 class Command(BaseCommand):
     help = (
         "Serve a simulated OpenStack cloud, register it as the cloud `simulator` and queue its "
-        "first sync; runs until stopped (`make run` starts it)."
+        "first sync; runs until stopped (`make run` starts it). " + RESETS
     )
 
     def add_arguments(self, parser):
@@ -34,7 +40,7 @@ class Command(BaseCommand):
             queue_syncs(cloud, [SyncKind.CATALOG, SyncKind.INSTANCES])
         self.stdout.write(
             f"Demo cloud `simulator` at {simulator.auth_url} ({servers} servers in "
-            f"{', '.join(simulator.cloud.regions)}); its first sync is queued."
+            f"{', '.join(simulator.cloud.regions)}); its first sync is queued. {RESETS}"
         )
         stopped = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):

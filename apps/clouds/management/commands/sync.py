@@ -1,11 +1,13 @@
+import logging
 import sys
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.clouds.choices import SyncKind
 from apps.clouds.drivers.base import DriverError
 from apps.clouds.models import SyncRun
+from apps.clouds.sync.runner import log as runner_log
 from apps.clouds.sync.runner import run_sync
 from apps.inventory.models import Cloud
 
@@ -20,11 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("--full", action="store_true", help="Catalog and all instances.")
 
     def handle(self, *args, cloud=None, full=False, **options):
-        clouds = Cloud.objects.filter(name=cloud) if cloud else Cloud.objects.filter(enabled=True)
+        clouds = Cloud.objects.filter(name=cloud) if cloud else Cloud.objects.to_sync()
         if cloud and not clouds:
             raise CommandError(f"No cloud named {cloud!r}")
+        if cloud and clouds[0].seeded:
+            raise CommandError(f"Cloud {cloud!r} {Cloud.SEEDED}")
         kinds = [SyncKind.CATALOG, SyncKind.INSTANCES] if full else [SyncKind.CHANGES]
-        failed = [run for c in clouds for run in self._sync(c, kinds) if run.status == "failed"]
+        with _quiet(runner_log):  # each run's summary says it once
+            runs = [run for c in clouds for run in self._sync(c, kinds)]
+        failed = [run for run in runs if run.status == "failed"]
         if failed:
             raise CommandError(f"{len(failed)} sync(s) failed")
 
@@ -59,3 +65,13 @@ class Command(BaseCommand):
             f"{run.unchanged} unchanged"
         )
         self.stdout.write(line + (f" ({run.error})" if run.error else ""))
+
+
+@contextmanager
+def _quiet(logger: logging.Logger):
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

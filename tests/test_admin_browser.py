@@ -1,0 +1,94 @@
+"""Every admin page at 1440 and 1024 px in a real Chromium: each list's table fits beside the
+filters, with no sideways scrolling, and a screenshot of each page is kept under
+var/screenshots/ to be looked at. The data are the overview test's: two synced simulated clouds,
+a failed and a succeeded action, a letter, sync runs."""
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.urls import reverse
+
+from apps.clouds.models import SyncRun
+from apps.inventory.models import Cloud, Instance
+from apps.operations.models import Action, Notification
+from tests.operations.conftest import eager  # noqa: F401 (tasks run at once)
+from tests.test_overview_browser import (  # noqa: F401 (fixtures)
+    demo,
+    failed_then_succeeded,
+    log_in,
+    page,
+)
+from tests.test_overview_browser import pytestmark as browser_marks
+
+pytestmark = browser_marks
+
+SCREENSHOTS = settings.VAR_DIR / "screenshots"
+
+# How far the widest table reaches past its box (a list's scrolls sideways in it), and the
+# page past the window, in pixels.
+OVERFLOW = """() => {
+  const tables = [...document.querySelectorAll('#content table')];
+  return {
+    table: Math.max(0, ...tables.map(t => t.scrollWidth - t.parentElement.clientWidth)),
+    page: document.documentElement.scrollWidth - window.innerWidth,
+  };
+}"""
+
+
+@pytest.fixture
+def retrying(demo):  # noqa: F811
+    """A sync of `lab` that failed once and waits for its retry."""
+    lab = Cloud.objects.get(name="lab")
+    return SyncRun.objects.create(
+        cloud=lab, kind="changes", attempts=1, error="The cloud is unavailable (503)"
+    )
+
+
+@pytest.fixture
+def admin_pages(failed_then_succeeded, retrying):  # noqa: F811
+    """{name: path} of every list of the admin, and of a detail page of each kind that matters."""
+    lists = {
+        f"{model._meta.app_label}-{model._meta.model_name}": reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        )
+        for model in admin.site._registry
+    }
+    details = {
+        f"{model._meta.model_name}-detail": reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
+            args=[model.objects.order_by("pk").first().pk],
+        )
+        for model in (Cloud, Instance, Action, SyncRun, Notification)
+    }
+    return {"overview": reverse("admin:index"), **lists, **details}
+
+
+@pytest.mark.parametrize("width", [1440, 1024])
+def test_every_admin_page_fits_the_window(live_server, admin_user, admin_pages, page, width):  # noqa: F811
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, admin_user)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    overflowing = {}
+    for name, path in admin_pages.items():
+        page.goto(f"{live_server.url}{path}")
+        page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+        overflow = page.evaluate(OVERFLOW)
+        if overflow["table"] > 0 or overflow["page"] > 0:
+            overflowing[name] = overflow
+
+    assert overflowing == {}
+
+
+def test_the_overview_shows_a_sync_waiting_to_retry_as_retrying(
+    live_server,
+    admin_user,
+    retrying,
+    page,  # noqa: F811
+):
+    log_in(page, live_server, admin_user)
+
+    badge = page.locator(
+        "#overview-syncs tr[data-cloud='lab'][data-kind='changes'] .overview-badge"
+    )
+    assert badge.inner_text() == "retrying (attempt 2 of 4)"
