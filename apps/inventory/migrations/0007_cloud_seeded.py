@@ -13,7 +13,7 @@ def mark_seeded(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0005_instance_name_project_index"),
+        ("inventory", "0006_instance_fingerprint"),
     ]
 
     operations = [
