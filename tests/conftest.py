@@ -13,6 +13,7 @@ from . import memory_driver
 
 pytest_plugins = [
     "openstack_simulator.pytest_plugin",
+    "tests.fixtures.browser",
     "tests.fixtures.clouds",
     "tests.fixtures.operations",
 ]

@@ -11,16 +11,9 @@ from django.urls import reverse
 from apps.clouds.models import SyncRun
 from apps.inventory.models import Cloud, Instance
 from apps.operations.models import Action, Notification
-from tests.operations.conftest import eager  # noqa: F401 (tasks run at once)
-from tests.test_overview_browser import (  # noqa: F401 (fixtures)
-    demo,
-    failed_then_succeeded,
-    log_in,
-    page,
-)
-from tests.test_overview_browser import pytestmark as browser_marks
+from tests.fixtures.browser import BROWSER_MARKS, log_in
 
-pytestmark = browser_marks
+pytestmark = BROWSER_MARKS
 
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
 
@@ -36,7 +29,7 @@ OVERFLOW = """() => {
 
 
 @pytest.fixture
-def retrying(demo):  # noqa: F811
+def retrying(demo):
     """A sync of `lab` that failed once and waits for its retry."""
     lab = Cloud.objects.get(name="lab")
     return SyncRun.objects.create(
@@ -45,7 +38,7 @@ def retrying(demo):  # noqa: F811
 
 
 @pytest.fixture
-def admin_pages(failed_then_succeeded, retrying):  # noqa: F811
+def admin_pages(failed_then_succeeded, retrying):
     """{name: path} of every list of the admin, and of a detail page of each kind that matters."""
     lists = {
         f"{model._meta.app_label}-{model._meta.model_name}": reverse(
@@ -64,7 +57,7 @@ def admin_pages(failed_then_succeeded, retrying):  # noqa: F811
 
 
 @pytest.mark.parametrize("width", [1440, 1024])
-def test_every_admin_page_fits_the_window(live_server, admin_user, admin_pages, page, width):  # noqa: F811
+def test_every_admin_page_fits_the_window(live_server, admin_user, admin_pages, page, width):
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server, admin_user)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -84,7 +77,7 @@ def test_the_overview_shows_a_sync_waiting_to_retry_as_retrying(
     live_server,
     admin_user,
     retrying,
-    page,  # noqa: F811
+    page,
 ):
     log_in(page, live_server, admin_user)
 

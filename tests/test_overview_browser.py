@@ -6,54 +6,14 @@ chromium (`make test` installs it when it can); skipped without it.
 """
 
 import shutil
-from pathlib import Path
 
-import pytest
-import yaml
 from django.conf import settings
-from playwright.sync_api import sync_playwright
 
-from apps.clouds.choices import SyncKind
-from apps.clouds.services import import_clouds, queue_syncs
-from apps.inventory.models import Instance
-from apps.operations import services
-from openstack_simulator.clouds_yaml import cloud_entry
-from openstack_simulator.testing import running_simulator
+from tests.fixtures.browser import BROWSER_MARKS, SERVERS, STATES, log_in
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = settings.VAR_DIR / "screenshots" / "overview.png"
 
-# The servers of each cloud, by region and API status, and the states they are synced into.
-SERVERS = {
-    "simulator": {
-        "RegionOne": {"ACTIVE": 14, "SHUTOFF": 4, "PAUSED": 1, "ERROR": 2},
-        "RegionTwo": {"ACTIVE": 9, "SUSPENDED": 3, "SHUTOFF": 2},
-    },
-    "lab": {"RegionOne": {"ACTIVE": 3, "SHUTOFF": 6, "ERROR": 1}},
-}
-STATES = {
-    "ACTIVE": "launched",
-    "SHUTOFF": "shutoff",
-    "PAUSED": "paused",
-    "SUSPENDED": "suspended",
-    "ERROR": "error",
-}
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),  # the live server reads what the test wrote
-    pytest.mark.simulator(servers=0, projects=1),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def expected_states(cloud: str) -> dict[str, int]:
@@ -62,49 +22,6 @@ def expected_states(cloud: str) -> dict[str, int]:
         for status, count in statuses.items():
             counts[STATES[status]] = counts.get(STATES[status], 0) + count
     return counts
-
-
-@pytest.fixture
-def demo(simulator, eager):
-    """The clouds `simulator` and `lab`, imported from a clouds.yaml and synced."""
-    with running_simulator(servers=0, projects=1, regions=["RegionOne"]) as lab:
-        for running, name in ((simulator, "simulator"), (lab, "lab")):
-            for region, statuses in SERVERS[name].items():
-                for status, count in statuses.items():
-                    running.control.create_servers(count, status=status, region=region)
-        entries = {"simulator": cloud_entry(simulator.simulator), "lab": cloud_entry(lab.simulator)}
-        for cloud, _ in import_clouds(yaml.safe_dump({"clouds": entries})):
-            queue_syncs(cloud, [SyncKind.CATALOG, SyncKind.INSTANCES])
-        yield
-
-
-@pytest.fixture
-def failed_then_succeeded(demo, simulator, admin_user):
-    """A reboot the cloud refuses, then a later one that works: ids of both actions."""
-    first, second = Instance.objects.filter(cloud__name="simulator", state="launched")[:2]
-    simulator.control.set_faults(services=["compute"], error_status=409, error_count=1)
-    failed = services.instance_action("rebootInstance", [str(first.id)], admin_user).action
-    simulator.control.clear_faults()
-    succeeded = services.instance_action("rebootInstance", [str(second.id)], admin_user).action
-    return str(failed.id), str(succeeded.id)
-
-
-@pytest.fixture
-def page(live_server):
-    """A Chromium tab. Playwright runs an event loop in the test's thread, where Django then
-    refuses database calls: tests ask for it after the fixtures that write their data."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser.new_page(viewport={"width": 1280, "height": 900})
-        browser.close()
-
-
-def log_in(page, live_server, user, password="password"):  # pytest-django's admin_user
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
 
 
 def shown_states(page, cloud: str) -> dict[str, int]:
