@@ -222,7 +222,7 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
             "CELERY_VISIBILITY_TIMEOUT",
             600,
             "with Redis: seconds after which a message a dead worker held is delivered again "
-            "(each worker looks every 10 s); above the longest countdown",
+            "(each worker looks every 10 s); above the longest sync and the longest countdown",
         ),
         "unacked_restore_interval": 10,
         "unacked_restore_throttle": 1,
@@ -280,7 +280,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "query": env.str(
-            "QUERY_RATE", "600/min", "requests per user to `/query` (DRF rate syntax)"
+            "QUERY_RATE",
+            "600/min",
+            "statements per user to `/query`, each statement of a body counting (DRF rate syntax)",
         ),
         "actions": env.str(
             "ACTIONS_RATE", "120/min", "requests per user to the batch actions (DRF rate syntax)"
