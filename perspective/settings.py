@@ -200,6 +200,13 @@ CELERY_BROKER_URL = env.str(
     "e.g. `redis://127.0.0.1:6379/0`",
     shown="filesystem://localhost/ (files under `var/broker/`)",
 )
+# Read whatever the broker, so that the configuration page always lists it.
+_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT",
+    600,
+    "with Redis: seconds after which a message a dead worker held is delivered again "
+    "(each worker looks every 10 s); above the longest sync and the longest countdown",
+)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("queue", "processed", "control"):
@@ -218,12 +225,7 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # must stay above the longest countdown (RETRY_AFTER_MAX_SECONDS, ACTIONS_ATTEMPT_SECONDS).
     # Each worker looks for such messages every 10 s (kombu's default: every 100 s).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int(
-            "CELERY_VISIBILITY_TIMEOUT",
-            600,
-            "with Redis: seconds after which a message a dead worker held is delivered again "
-            "(each worker looks every 10 s); above the longest sync and the longest countdown",
-        ),
+        "visibility_timeout": _VISIBILITY_TIMEOUT,
         "unacked_restore_interval": 10,
         "unacked_restore_throttle": 1,
     }
