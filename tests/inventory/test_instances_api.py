@@ -4,8 +4,7 @@ from datetime import datetime
 import pytest
 
 from apps.inventory import factories
-
-from .wiki import IMAGE_EXTRA_FIELDS, INSTANCE_EXAMPLE, INSTANCE_EXTRA_FIELDS
+from tests.wiki import IMAGE_EXTRA_FIELDS, INSTANCE_EXAMPLE, INSTANCE_EXTRA_FIELDS
 
 pytestmark = pytest.mark.django_db
 

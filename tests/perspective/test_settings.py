@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from kombu import Connection
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "perspective.settings",
     "DEBUG": "false",

@@ -10,8 +10,7 @@ from drf_spectacular.drainage import reset_generator_stats
 from drf_spectacular.generators import SchemaGenerator
 
 from apps.inventory import factories
-
-from .wiki import WIKI_ENDPOINTS
+from tests.wiki import WIKI_ENDPOINTS
 
 pytestmark = pytest.mark.django_db
 

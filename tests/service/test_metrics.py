@@ -16,7 +16,7 @@ from tests.operations.helpers import instances
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUEUES = ("actions", "default", "sync")
 
 

@@ -3,8 +3,9 @@ apps/inventory/api/representation.py draws DRF's wire dicts, apps/inventory/bulk
 without bulk_create. Their versions are pinned in requirements/prod.txt. When an upgrade changes
 what either relies on, these tests fail and say which module to re-read.
 
-Behaviour is compared in tests/test_wire_representation.py and the sync tests; this guards the
-DRF source the drawing mirrors, which a behaviour test may not reach (a branch no row takes).
+Behaviour is compared in tests/inventory/test_wire_representation.py and the sync tests; this
+guards the DRF source the drawing mirrors, which a behaviour test may not reach (a branch no row
+takes).
 """
 
 import datetime
@@ -39,7 +40,7 @@ def test_the_drf_code_the_wire_drawing_mirrors_is_unchanged(mirrored):
 
     assert digest == MIRRORED[mirrored], (
         f"DRF {rest_framework.VERSION} changed {mirrored.__qualname__}: re-read {REPRESENTATION} "
-        f"against it, run tests/test_wire_representation.py, then record {digest} here"
+        f"against it, run tests/inventory/test_wire_representation.py, then record {digest} here"
     )
 
 

@@ -36,7 +36,7 @@ def test_ping_is_503_naming_the_broker_when_it_does_not_answer(api):
 
 
 def test_version_is_plain_text_from_pyproject(client):
-    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
 
     response = client.get("/version")
 

@@ -3,8 +3,7 @@ import uuid
 import pytest
 
 from apps.inventory import factories
-
-from .wiki import IMAGE_EXTRA_FIELDS, INSTANCE_EXAMPLE
+from tests.wiki import IMAGE_EXTRA_FIELDS, INSTANCE_EXAMPLE
 
 pytestmark = pytest.mark.django_db
 
