@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "apps.inventory",
+    "apps.history",
     "apps.clouds",
     "apps.operations",
     "apps.query",
