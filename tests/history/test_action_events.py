@@ -70,7 +70,7 @@ def test_a_skipped_item_is_one_event(act, synced):
 
 def test_a_batch_records_its_history_in_one_insert(act, synced, django_assert_max_num_queries):
     found = instances(5)
-    response, _ = act("put", "/instances/reboot", ids(found[:1]))
+    act("put", "/instances/reboot", ids(found[:1]))
     with django_assert_max_num_queries(100) as captured:
         act("put", "/instances/reboot", ids(found[1:]))
 
