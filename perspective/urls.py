@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", include("apps.operations.api.listing_urls")),
     path("api/", include("apps.inventory.api.listing_urls")),
     path("api/", include("apps.clouds.api.urls")),
+    path("api/", include("apps.history.api.listing_urls")),
 ]
 
 handler400 = "perspective.errors.handler400"

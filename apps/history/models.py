@@ -7,6 +7,15 @@ from django.utils import timezone
 from .choices import EntityKind
 
 
+class EventQuerySet(models.QuerySet):
+    def for_wire(self):
+        """With `cloud_name`, which the wire shape shows as cloudId (as the inventory does)."""
+        from apps.inventory.models import Cloud
+
+        name = Cloud.objects.filter(id=models.OuterRef("cloud_id")).values("name")[:1]
+        return self.annotate(cloud_name=models.Subquery(name))
+
+
 class Event(models.Model):
     """Cloud, project and entity are plain ids, not foreign keys: the history outlives what it
     tells about, and neither deleting a cloud nor pruning a million rows cascades."""
@@ -26,6 +35,8 @@ class Event(models.Model):
     item_id = models.UUIDField(null=True, blank=True)
     operation = models.CharField(max_length=32, blank=True)
     user = models.CharField(max_length=150, blank=True, help_text="Who asked for the action.")
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
