@@ -185,6 +185,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "apps.clouds.tasks.*": {"queue": "sync"},
     "apps.operations.tasks.*": {"queue": "actions"},
+    # Housekeeping (the retention job) shares the sync queue, which every worker consumes.
+    "apps.service.tasks.*": {"queue": "sync"},
 }
 CELERY_BEAT_SCHEDULE = {
     # Each cloud's own intervals decide what is due; this only looks often enough.
@@ -332,6 +334,17 @@ ACTIONS_ATTEMPT_SECONDS = env.float("ACTIONS_ATTEMPT_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE["sweep-actions"] = {
     "task": "apps.operations.tasks.sweep",
     "schedule": min(60.0, max(1.0, RESEND_SECONDS / 2)),
+}
+
+# Retention: events, finished sync runs and finished actions (with their items and letters)
+# older than this many days are deleted by one beat job every RETENTION_PRUNE_SECONDS; 0 keeps
+# them for ever. /metrics' counters keep counting what was deleted.
+EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=90)
+SYNC_RUNS_RETENTION_DAYS = env.int("SYNC_RUNS_RETENTION_DAYS", default=30)
+ACTIONS_RETENTION_DAYS = env.int("ACTIONS_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["prune-records"] = {
+    "task": "apps.service.tasks.prune_records",
+    "schedule": env.float("RETENTION_PRUNE_SECONDS", default=3600.0),
 }
 
 # GET /metrics (Prometheus): only from these addresses or networks, and, when METRICS_TOKEN is
