@@ -342,6 +342,13 @@ CELERY_BEAT_SCHEDULE["sweep-actions"] = {
 EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=90)
 SYNC_RUNS_RETENTION_DAYS = env.int("SYNC_RUNS_RETENTION_DAYS", default=30)
 ACTIONS_RETENTION_DAYS = env.int("ACTIONS_RETENTION_DAYS", default=90)
+# GET /events/stream: a comment line every HEARTBEAT seconds keeps proxies from closing an
+# idle stream; without PostgreSQL's NOTIFY (SQLite) new events are looked for every POLL
+# seconds; a ticket (POST /events/tickets) opens a stream for TICKET seconds after it is made.
+EVENTS_STREAM_HEARTBEAT_SECONDS = env.float("EVENTS_STREAM_HEARTBEAT_SECONDS", default=15.0)
+EVENTS_STREAM_POLL_SECONDS = env.float("EVENTS_STREAM_POLL_SECONDS", default=1.0)
+EVENTS_STREAM_MAX_PER_USER = env.int("EVENTS_STREAM_MAX_PER_USER", default=5)
+EVENTS_TICKET_SECONDS = env.int("EVENTS_TICKET_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["prune-records"] = {
     "task": "apps.service.tasks.prune_records",
     "schedule": env.float("RETENTION_PRUNE_SECONDS", default=3600.0),

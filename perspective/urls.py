@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("apps.query.api.urls")),
     path("", include("apps.operations.api.urls")),
     path("", include("apps.inventory.api.urls")),
+    path("", include("apps.history.api.urls")),
     path("api/", include("apps.operations.api.listing_urls")),
     path("api/", include("apps.inventory.api.listing_urls")),
     path("api/", include("apps.clouds.api.urls")),
