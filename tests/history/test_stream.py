@@ -6,6 +6,8 @@ import json
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import AsyncClient, override_settings
 
 from apps.history.choices import EntityKind
@@ -76,10 +78,20 @@ def stream(params: dict, count: int, headers=None, meanwhile=None) -> list[dict]
                     received.append(_parsed(chunk))
         finally:
             await chunks.aclose()
-            await sync_to_async(response.close)()
+            close(response)
         return received
 
     return async_to_sync(read)()
+
+
+def close(response) -> None:
+    """Closes the response as the server does when the client leaves (which releases its
+    stream), but keeps the test's database connection, as the test client does."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def _parsed(message: str) -> dict:
@@ -165,7 +177,7 @@ def test_following_an_action_ends_with_its_last_item(projects, admin_user):
         chunks = [
             chunk.decode() async for chunk in _after_open(response, lambda: record([done], cause))
         ]
-        await sync_to_async(response.close)()
+        close(response)
         return [_parsed(chunk) for chunk in chunks if chunk.startswith("id:")]
 
     ticket = ticket_of(admin_user)
@@ -210,9 +222,9 @@ def test_a_user_has_at_most_n_open_streams(projects, admin_user):
         client = AsyncClient()
         first = await client.get(URL, {"ticket": ticket})
         second = await client.get(URL, {"ticket": ticket})
-        await sync_to_async(first.close)()
+        close(first)
         third = await client.get(URL, {"ticket": ticket})
-        await sync_to_async(third.close)()
+        close(third)
         return first.status_code, second.status_code, third.status_code
 
     assert async_to_sync(two)() == (200, 429, 200)
