@@ -91,16 +91,26 @@ def settled_after(horizon: int) -> list[Event] | None:
     """The events after id `horizon`, oldest first, when no writer is between its INSERT and
     its commit; None when one is (try again shortly)."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [WRITERS_LOCK])
-                if not cursor.fetchone()[0]:
-                    return None
+        if not _no_writer_in_flight():
+            return None
         return list(Event.objects.for_wire().filter(id__gt=horizon).order_by("id")[:PAGE])
 
 
-def latest_id() -> int:
-    return Event.objects.aggregate(latest=Max("id"))["latest"] or 0
+def settled_latest_id() -> int | None:
+    """The highest id below which every event is committed; None when a writer is in flight."""
+    with transaction.atomic():
+        if not _no_writer_in_flight():
+            return None
+        return Event.objects.aggregate(latest=Max("id"))["latest"] or 0
+
+
+def _no_writer_in_flight() -> bool:
+    """Takes WRITERS_LOCK until the transaction ends, if no writer holds it (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [WRITERS_LOCK])
+        return cursor.fetchone()[0]
 
 
 @dataclass(eq=False)
@@ -138,11 +148,16 @@ class Hub:
         return subscriber
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
+        """Forgets a stream; the last one stops the hub (and closes its listening connection)
+        until another comes."""
         self.subscribers.discard(subscriber)
+        if not self.subscribers and self.task is not None:
+            self.task.cancel()
+            self.task = None
 
     async def _run(self) -> None:
         try:
-            self.horizon = await sync_to_async(latest_id)()
+            self.horizon = await _settled(settled_latest_id)
             self.ready.set()
             async for _ in _wakeups():
                 await self._read()
@@ -154,10 +169,7 @@ class Hub:
 
     async def _read(self) -> None:
         while True:
-            events = await sync_to_async(settled_after)(self.horizon)
-            if events is None:
-                await asyncio.sleep(0.05)
-                continue
+            events = await _settled(settled_after, self.horizon)
             if not events:
                 return
             self.horizon = events[-1].id
@@ -165,6 +177,13 @@ class Hub:
                 subscriber.queue.put_nowait(events)
             if len(events) < PAGE:
                 return
+
+
+async def _settled(read, *args):
+    """`read(*args)` once no writer is in flight."""
+    while (answer := await sync_to_async(read)(*args)) is None:
+        await asyncio.sleep(0.05)
+    return answer
 
 
 async def _wakeups():
