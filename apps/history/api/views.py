@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.http import JsonResponse, StreamingHttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,7 +33,19 @@ from .serializers import EventSerializer
 _TICKETS = "perspective.events.stream"
 
 
+class TicketSerializer(serializers.Serializer):
+    ticket = serializers.CharField(help_text="For GET /events/stream?ticket=...")
+    expiresIn = serializers.IntegerField(help_text="Seconds within which to open the stream.")
+
+
 class TicketView(APIView):
+    @extend_schema(
+        summary="A ticket that opens the event stream",
+        description="Browsers' EventSource cannot send the API token: it opens "
+        "GET /events/stream?ticket=<ticket> instead, within `expiresIn` seconds.",
+        request=None,
+        responses=TicketSerializer,
+    )
     def post(self, request):
         ticket = signing.TimestampSigner(salt=_TICKETS).sign_object({"user": request.user.pk})
         return Response({"ticket": ticket, "expiresIn": settings.EVENTS_TICKET_SECONDS})
