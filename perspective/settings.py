@@ -285,6 +285,7 @@ LOGGING = {
     "filters": {
         "context": {"()": "perspective.logging.ContextFilter"},
         "access": {"()": "perspective.logging.AccessLogFields"},
+        "tickets": {"()": "perspective.logging.HiddenTickets"},
     },
     "formatters": {
         "plain": {"()": "perspective.logging.plain_formatter"},
@@ -299,7 +300,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["context"],
+            "filters": ["context", "tickets"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

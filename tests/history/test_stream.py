@@ -228,3 +228,13 @@ def test_a_user_has_at_most_n_open_streams(projects, admin_user):
         return first.status_code, second.status_code, third.status_code
 
     assert async_to_sync(two)() == (200, 429, 200)
+
+
+def test_a_refused_streams_ticket_is_not_logged(projects, admin_user, log_output):
+    ticket = ticket_of(admin_user)
+
+    response = async_to_sync(AsyncClient().get)(URL, {"ticket": ticket, "kind": "planet"})
+
+    assert response.status_code == 400
+    assert "events/stream" in log_output.getvalue()
+    assert ticket.split(":")[-1] not in log_output.getvalue()
