@@ -10,14 +10,15 @@ without it (SQLite) the hub polls every EVENTS_STREAM_POLL_SECONDS.
 """
 
 import asyncio
+import functools
 import logging
 import weakref
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Case, IntegerField, Max, Value, When
 
 from .choices import STATUS, EntityKind
@@ -27,6 +28,34 @@ from .record import CHANNEL, WRITERS_LOCK
 log = logging.getLogger(__name__)
 
 PAGE = 500
+# A stream's own reads (its user, a resume, whether a followed action ended) run on these
+# threads, on a connection closed after each: an ASGI request's own thread would hold its
+# connection until the request ends, and a stream lasts for hours (200 streams, 200
+# connections). The hub reads on a thread of its own, which keeps its connection.
+_DATABASE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="event-stream-database")
+
+
+async def read(function, *args):
+    """`function(*args)`, which reads the database, on the streams' database threads."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_DATABASE, functools.partial(_once, function, *args))
+
+
+def _once(function, *args):
+    try:
+        return function(*args)
+    finally:
+        connection.close()
+
+
+def _kept(function, *args):
+    try:
+        return function(*args)
+    except DatabaseError:
+        connection.close()  # reconnected at the next read, if the database is back
+        raise
+
+
 ENDED = ("succeeded", "failed", "skipped")
 CLOSED = None  # put on a stream's queue when the hub stopped: the client reconnects
 
@@ -126,6 +155,7 @@ class Hub:
         self.horizon = 0
         self.ready = asyncio.Event()
         self.task: asyncio.Task | None = None
+        self.executor: ThreadPoolExecutor | None = None
 
     def reserve(self, user_id) -> None:
         """Counts a stream of the user's, or refuses one over EVENTS_STREAM_MAX_PER_USER."""
@@ -141,6 +171,8 @@ class Hub:
     async def subscribe(self) -> Subscriber:
         if self.task is None or self.task.done():
             self.ready.clear()
+            self._stop()
+            self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="event-hub")
             self.task = asyncio.create_task(self._run())
         await self.ready.wait()
         subscriber = Subscriber(self.horizon)
@@ -151,13 +183,21 @@ class Hub:
         """Forgets a stream; the last one stops the hub (and closes its listening connection)
         until another comes."""
         self.subscribers.discard(subscriber)
-        if not self.subscribers and self.task is not None:
+        if not self.subscribers:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self.task is not None:
             self.task.cancel()
             self.task = None
+        if self.executor is not None:
+            self.executor.submit(connection.close)  # on its thread: the hub's connection
+            self.executor.shutdown(wait=False)
+            self.executor = None
 
     async def _run(self) -> None:
         try:
-            self.horizon = await _settled(settled_latest_id)
+            self.horizon = await self._settled(settled_latest_id)
             self.ready.set()
             async for _ in _wakeups():
                 await self._read()
@@ -169,7 +209,7 @@ class Hub:
 
     async def _read(self) -> None:
         while True:
-            events = await _settled(settled_after, self.horizon)
+            events = await self._settled(settled_after, self.horizon)
             if not events:
                 return
             self.horizon = events[-1].id
@@ -178,12 +218,13 @@ class Hub:
             if len(events) < PAGE:
                 return
 
-
-async def _settled(read, *args):
-    """`read(*args)` once no writer is in flight."""
-    while (answer := await sync_to_async(read)(*args)) is None:
-        await asyncio.sleep(0.05)
-    return answer
+    async def _settled(self, reading, *args):
+        """`reading(*args)` on the hub's thread, once no writer is in flight."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(_kept, reading, *args)
+        while (answer := await loop.run_in_executor(self.executor, call)) is None:
+            await asyncio.sleep(0.05)
+        return answer
 
 
 async def _wakeups():

@@ -7,7 +7,7 @@ import json
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.core.signals import request_finished
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.test import AsyncClient, override_settings
 
 from apps.history.choices import EntityKind
@@ -16,8 +16,9 @@ from apps.history.record import Cause, Change, record
 from apps.inventory import factories
 from tests.clients import client_of, granted
 
+# Committed: the stream reads on threads of its own, with connections of their own.
 pytestmark = [
-    pytest.mark.django_db,
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("fast_stream"),
 ]
 
@@ -73,15 +74,34 @@ def stream(params: dict, count: int, headers=None, meanwhile=None) -> list[dict]
             while len(received) < count:
                 chunk = (await asyncio.wait_for(anext(chunks), 10)).decode()
                 if chunk.startswith("retry:") and meanwhile:
-                    await sync_to_async(meanwhile)()
+                    await sync_to_async(on_own_connection(meanwhile))()
                 if chunk.startswith("id:"):
                     received.append(_parsed(chunk))
         finally:
             await chunks.aclose()
             close(response)
+            await hub_stopped()
         return received
 
     return async_to_sync(read)()
+
+
+def on_own_connection(function):
+    """`function`, closing the connection it opened on the thread sync_to_async runs it on."""
+
+    def run():
+        try:
+            function()
+        finally:
+            connection.close()
+
+    return run
+
+
+async def hub_stopped() -> None:
+    """Lets the hub, stopped with its last stream, close its connections before the test's
+    event loop ends (a server's loop runs on)."""
+    await asyncio.sleep(0.1)
 
 
 def close(response) -> None:
@@ -178,6 +198,7 @@ def test_following_an_action_ends_with_its_last_item(projects, admin_user):
             chunk.decode() async for chunk in _after_open(response, lambda: record([done], cause))
         ]
         close(response)
+        await hub_stopped()
         return [_parsed(chunk) for chunk in chunks if chunk.startswith("id:")]
 
     ticket = ticket_of(admin_user)
@@ -194,7 +215,7 @@ async def _after_open(response, meanwhile):
     """The stream's chunks until it closes; `meanwhile` runs once it is open."""
     async for chunk in response.streaming_content:
         if chunk.startswith(b"retry:"):
-            await sync_to_async(meanwhile)()
+            await sync_to_async(on_own_connection(meanwhile))()
         yield chunk
 
 

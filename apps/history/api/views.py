@@ -11,7 +11,6 @@ import asyncio
 import json
 import uuid
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -58,12 +57,12 @@ class BadRequest(Exception):
 async def event_stream(request):
     if request.method != "GET":
         return JsonResponse({"message": "Only GET"}, status=405, headers={"Allow": "GET"})
-    user = await _user(request)
+    user = await stream.read(_user, request)
     if user is None:
         message = "Authentication required: a stream ticket, a token or a session"
         return JsonResponse({"message": message}, status=401)
     try:
-        filters = await sync_to_async(_filters)(request.GET, user)
+        filters = await stream.read(_filters, request.GET, user)
         last_id = _last_id(request)
     except BadRequest as error:
         return JsonResponse({"message": str(error)}, status=400)
@@ -104,7 +103,7 @@ async def _events(hub: stream.Hub, filters: stream.Filters, last_id: int | None)
         sent = subscriber.horizon if last_id is None else last_id
         yield "retry: 3000\n\n"
         while sent < subscriber.horizon:  # what the client missed, from the database
-            page = await sync_to_async(stream.page_after)(filters, sent, subscriber.horizon)
+            page = await stream.read(stream.page_after, filters, sent, subscriber.horizon)
             if not page:
                 break
             for event in page:
@@ -133,7 +132,7 @@ async def _events(hub: stream.Hub, filters: stream.Filters, last_id: int | None)
 
 
 async def _action_ended(filters: stream.Filters, sent: int) -> bool:
-    return await sync_to_async(stream.action_ended)(filters, sent)
+    return await stream.read(stream.action_ended, filters, sent)
 
 
 def _may_have_ended(filters: stream.Filters, events) -> bool:
@@ -144,11 +143,14 @@ def _may_have_ended(filters: stream.Filters, events) -> bool:
 
 
 def _message(event) -> str:
-    data = json.dumps(EventSerializer(event).data, separators=(",", ":"))
-    return f"id: {event.id}\nevent: {event.kind}\ndata: {data}\n\n"
+    """The event as a message, made once for all the streams the hub hands it to."""
+    if not hasattr(event, "message"):
+        data = json.dumps(EventSerializer(event).data, separators=(",", ":"))
+        event.message = f"id: {event.id}\nevent: {event.kind}\ndata: {data}\n\n"
+    return event.message
 
 
-async def _user(request):
+def _user(request):
     """The user of the ticket, the token, or the session; None if none is valid."""
     if ticket := request.GET.get("ticket"):
         try:
@@ -157,15 +159,15 @@ async def _user(request):
             )
         except signing.BadSignature:
             return None
-        return await get_user_model().objects.filter(pk=signed["user"], is_active=True).afirst()
+        return get_user_model().objects.filter(pk=signed["user"], is_active=True).first()
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() in (s.lower() for s in SCHEMES) and key:
         try:
-            user, _ = await sync_to_async(TokenAuthentication().authenticate_credentials)(key)
+            user, _ = TokenAuthentication().authenticate_credentials(key)
         except AuthenticationFailed:
             return None
         return user
-    user = await request.auser()
+    user = request.user
     return user if user.is_authenticated else None
 
 
