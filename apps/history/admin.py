@@ -55,7 +55,5 @@ def timeline(entity_id) -> str:
             for e in events
         ),
     )
-    head = mark_safe(  # noqa: S308 (constant markup)
-        "<tr><th>time</th><th>field</th><th>from</th><th>to</th><th>cause</th></tr>"
-    )
+    head = mark_safe("<tr><th>time</th><th>field</th><th>from</th><th>to</th><th>cause</th></tr>")
     return format_html('<table class="timeline">{}{}</table>', head, rows)
