@@ -17,6 +17,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Case, IntegerField, Max, Value, When
@@ -28,24 +29,22 @@ from .record import CHANNEL, WRITERS_LOCK
 log = logging.getLogger(__name__)
 
 PAGE = 500
-# A stream's own reads (its user, a resume, whether a followed action ended) run on these
-# threads, on a connection closed after each: an ASGI request's own thread would hold its
-# connection until the request ends, and a stream lasts for hours (200 streams, 200
-# connections). The hub reads on a thread of its own, which keeps its connection.
-_DATABASE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="event-stream-database")
 
 
 async def read(function, *args):
-    """`function(*args)`, which reads the database, on the streams' database threads."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_DATABASE, functools.partial(_once, function, *args))
+    """`function(*args)`, which reads the database, on the request's thread, closing the
+    connection after it: the request's connection would otherwise stay open as long as its
+    stream (hours; 200 streams, 200 connections). The hub reads on a thread of its own, which
+    keeps its connection."""
+    return await sync_to_async(_closing)(function, *args)
 
 
-def _once(function, *args):
+def _closing(function, *args):
     try:
         return function(*args)
     finally:
-        connection.close()
+        if not connection.in_atomic_block:  # (a test's transaction)
+            connection.close()
 
 
 def _kept(function, *args):
