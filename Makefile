@@ -36,7 +36,7 @@ chromium:
 
 # The documentation site (mkdocs.yml, docs/) on http://127.0.0.1:$(DOCS_PORT)/, rebuilt on each
 # change; its reference pages are made from the code. docs-build builds it as CI does (--strict).
-DOCS_PORT ?= 8001
+DOCS_PORT ?= 8002
 docs: $(VENV)/.installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(DOCS_PORT)
 

@@ -51,6 +51,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    from apps.clouds.models import SyncRun
+    from apps.operations.models import ActionItem
     from apps.service.metrics.queues import queue_depths
     from apps.service.metrics.records import item_groups, sync_groups
 
@@ -69,8 +71,8 @@ def main() -> None:
     )
     parts = {
         "whole scrape, GET /metrics": lambda: client.get("/metrics"),
-        "sync runs query": sync_groups,
-        "action items query": item_groups,
+        "sync runs query": lambda: sync_groups(SyncRun.objects.all()),
+        "action items query": lambda: item_groups(ActionItem.objects.all()),
         "queue depths from the broker": lambda: queue_depths(current_app),
     }
     for name, median in medians_ms(parts, args.repeat).items():

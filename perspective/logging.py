@@ -6,6 +6,7 @@ lines (`LOG_FORMAT=json`, production) or as plain text (development).
 """
 
 import logging
+import re
 from collections.abc import Mapping
 from contextvars import ContextVar, Token
 
@@ -27,6 +28,20 @@ class ContextFilter(logging.Filter):
         if task:
             record.task_name, record.task_id = task
         return True
+
+
+class HiddenTickets(logging.Filter):
+    """Django logs a refused request with its URL, query string included: a stream ticket in
+    it (GET /events/stream?ticket=...) opens a stream for a minute, so it is hidden."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and "ticket=" in (shown := repr(request)):
+            record.request = _TICKET.sub(r"\1[hidden]", shown)
+        return True
+
+
+_TICKET = re.compile(r"(ticket=)[^&'\s]*")
 
 
 class AccessLogFields(logging.Filter):

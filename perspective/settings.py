@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "apps.inventory",
+    "apps.history",
     "apps.clouds",
     "apps.operations",
     "apps.query",
@@ -253,6 +254,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "apps.clouds.tasks.*": {"queue": "sync"},
     "apps.operations.tasks.*": {"queue": "actions"},
+    # Housekeeping (the retention job) shares the sync queue, which every worker consumes.
+    "apps.service.tasks.*": {"queue": "sync"},
 }
 CELERY_BEAT_SCHEDULE = {
     # Each cloud's own intervals decide what is due; this only looks often enough.
@@ -391,6 +394,7 @@ LOGGING = {
     "filters": {
         "context": {"()": "perspective.logging.ContextFilter"},
         "access": {"()": "perspective.logging.AccessLogFields"},
+        "tickets": {"()": "perspective.logging.HiddenTickets"},
     },
     "formatters": {
         "plain": {"()": "perspective.logging.plain_formatter"},
@@ -405,7 +409,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["context"],
+            "filters": ["context", "tickets"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -491,6 +495,47 @@ CELERY_BEAT_SCHEDULE["sweep-actions"] = {
     "schedule": min(60.0, max(1.0, RESEND_SECONDS / 2)),
 }
 
+# Retention: events, finished sync runs and finished actions (with their items and letters)
+# older than this many days are deleted by one beat job every RETENTION_PRUNE_SECONDS; 0 keeps
+# them for ever. /metrics' counters keep counting what was deleted.
+EVENTS_RETENTION_DAYS = env.int(
+    "EVENTS_RETENTION_DAYS", 90, "days the history's events are kept (0: for ever)"
+)
+SYNC_RUNS_RETENTION_DAYS = env.int(
+    "SYNC_RUNS_RETENTION_DAYS",
+    30,
+    "days finished sync runs are kept, never a cloud's latest of a kind (0: for ever)",
+)
+ACTIONS_RETENTION_DAYS = env.int(
+    "ACTIONS_RETENTION_DAYS",
+    90,
+    "days finished actions are kept, with their items and letters (0: for ever)",
+)
+# GET /events/stream: a comment line every HEARTBEAT seconds keeps proxies from closing an
+# idle stream; without PostgreSQL's NOTIFY (SQLite) new events are looked for every POLL
+# seconds; a ticket (POST /events/tickets) opens a stream for TICKET seconds after it is made.
+EVENTS_STREAM_HEARTBEAT_SECONDS = env.float(
+    "EVENTS_STREAM_HEARTBEAT_SECONDS", 15.0, "seconds between the stream's heartbeat comments"
+)
+EVENTS_STREAM_POLL_SECONDS = env.float(
+    "EVENTS_STREAM_POLL_SECONDS",
+    1.0,
+    "seconds between looks for new events without PostgreSQL's NOTIFY (SQLite), and between "
+    "reads at the latest with it",
+)
+EVENTS_STREAM_MAX_PER_USER = env.int(
+    "EVENTS_STREAM_MAX_PER_USER", 5, "open streams per user on one stream process; more is 429"
+)
+EVENTS_TICKET_SECONDS = env.int(
+    "EVENTS_TICKET_SECONDS", 60, "seconds a stream ticket opens a stream after it is made"
+)
+CELERY_BEAT_SCHEDULE["prune-records"] = {
+    "task": "apps.service.tasks.prune_records",
+    "schedule": env.float(
+        "RETENTION_PRUNE_SECONDS", 3600.0, "seconds between runs of the retention job (beat)"
+    ),
+}
+
 # GET /metrics (Prometheus): only from these addresses or networks, and, when METRICS_TOKEN is
 # set, only with `Authorization: Bearer <METRICS_TOKEN>`; a request relayed by a proxy needs the
 # token. Refused: 404 for an address, 401 for a token.
@@ -505,6 +550,12 @@ METRICS_TOKEN = env.str(
 
 # Read by other programs than Django; declared here so that the configuration page lists them.
 env.declare("PORT", 8000, "the port of `make run`")
+env.declare(
+    "STREAM_PORT",
+    8001,
+    "the port of the event stream's process (`make run`'s `stream`, `perspective-stream.service`)",
+)
+env.declare("DOCS_PORT", 8002, "the port of `make docs`")
 env.declare(
     "PROMETHEUS_MULTIPROC_DIR",
     "",

@@ -12,9 +12,11 @@ urlpatterns = [
     path("", include("apps.query.api.urls")),
     path("", include("apps.operations.api.urls")),
     path("", include("apps.inventory.api.urls")),
+    path("", include("apps.history.api.urls")),
     path("api/", include("apps.operations.api.listing_urls")),
     path("api/", include("apps.inventory.api.listing_urls")),
     path("api/", include("apps.clouds.api.urls")),
+    path("api/", include("apps.history.api.listing_urls")),
 ]
 
 handler400 = "perspective.errors.handler400"

@@ -121,6 +121,7 @@ class Deployment:
     def __init__(self, folder: Path, database: str, broker: str):
         self.folder = folder
         self.port = free_port()
+        self.stream_port = free_port()
         self.static_root = folder / "static"
         self.env = {
             "PATH": "/usr/bin:/bin",
@@ -190,6 +191,23 @@ class Deployment:
         url = f"http://127.0.0.1:{self.port}{path}"
         return requests.request(method, url, headers=headers, timeout=10, **kwargs)
 
+    def stream(self, **params) -> list[dict]:
+        """The events of GET /events/stream on the stream's process (uvicorn), opened with a
+        ticket from the web's POST /events/tickets, until the stream closes."""
+        ticket = self.http("POST", "/events/tickets").json()["ticket"]
+        url = f"http://127.0.0.1:{self.stream_port}/events/stream"
+        headers = {"Host": HOST, "X-Forwarded-Proto": "https"}
+        params = {**params, "ticket": ticket}
+        with requests.get(url, params=params, headers=headers, stream=True, timeout=30) as response:
+            assert response.status_code == 200, response.text
+            assert response.headers["Content-Type"] == "text/event-stream"
+            lines = response.iter_lines(decode_unicode=True)
+            return [
+                json.loads(line.removeprefix("data: "))
+                for line in lines
+                if line.startswith("data: ")
+            ]
+
     def answers(self) -> bool:
         try:
             return self.http("GET", "/ping").status_code == 200
@@ -210,6 +228,8 @@ WEB = ["-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "perspective.wsg
 WORKER = ["-m", "celery", "-A", "perspective", "--quiet", "worker", "--queues", ",".join(QUEUES)]
 WORKER += ["--without-mingle", "--without-gossip", "--loglevel", "INFO", "--concurrency", "1"]
 BEAT = ["-m", "celery", "-A", "perspective", "--quiet", "beat", "--loglevel", "INFO"]
+STREAM = ["-m", "uvicorn", "perspective.asgi:application", "--host", "127.0.0.1", "--port"]
+STREAM_OPTIONS = ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1", "--no-access-log"]
 
 
 @pytest.fixture(scope="module")
@@ -230,6 +250,7 @@ def deployment(tmp_path_factory, database_url, broker_url, cloud):
         deployment.start("web", WEB, PROMETHEUS_MULTIPROC_DIR=str(folder / "prometheus"))
         deployment.start("worker", WORKER)
         deployment.start("beat", BEAT)
+        deployment.start("stream", [*STREAM, str(deployment.stream_port), *STREAM_OPTIONS])
         deployment.wait(deployment.answers, STARTUP_SECONDS, "gunicorn to answer /ping")
         yield deployment
     finally:
@@ -355,3 +376,13 @@ def test_metrics_count_the_requests_of_the_gunicorn_workers(rebooted, deployment
     assert response.status_code == 200
     assert 'view="instances-reboot"' in response.text
     assert list((deployment.folder / "prometheus").glob("*.db"))
+
+
+def test_the_stream_process_follows_the_action_to_its_end(rebooted, deployment):
+    _, action_id = rebooted
+
+    events = deployment.stream(action=action_id)
+
+    statuses = [e["newValue"] for e in events if e["kind"] == "action_item"]
+    assert statuses.count("queued") == statuses.count("succeeded") == SERVERS
+    assert {e["actionId"] for e in events} == {action_id}

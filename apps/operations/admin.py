@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from apps.clouds.choices import Operation
+from apps.history.admin import timeline
 from apps.inventory.admin import InstanceAdmin, ReadOnlyAdminMixin
 from apps.inventory.admin_access import ProjectAccessMixin
 from apps.inventory.admin_display import short
@@ -177,6 +178,12 @@ class InstanceWithActionsAdmin(InstanceAdmin):
         _batch(Operation.SUSPEND_INSTANCE, "Suspend"),
         _batch(Operation.DELETE_INSTANCE, "Delete in the cloud"),
     )
+
+    readonly_fields = ("history",)
+
+    @admin.display(description="history")
+    def history(self, instance):
+        return timeline(instance.id)
 
     def has_operate_permission(self, request):
         """Staff who may record actions may run them."""

@@ -17,7 +17,7 @@ from apps.clouds.choices import Operation
 from apps.clouds.drivers.base import TRANSIENT_ERRORS, DriverError, NotFound
 from apps.clouds.retry import retry_delay
 
-from . import calls, outcomes
+from . import calls, changes, outcomes
 from .choices import FINISHED, ItemStatus
 from .connections import driver_for
 from .models import ActionItem
@@ -48,7 +48,9 @@ class ItemResult:
 
 def load(item_ids: list[str]) -> dict[str, ActionItem]:
     """{id: item} of the items that exist, in one query."""
-    items = ActionItem.objects.select_related("action", "cloud", "project", "instance", "image")
+    items = ActionItem.objects.select_related(
+        "action__requested_by", "cloud", "project", "instance", "image"
+    )
     return {str(pk): item for pk, item in items.in_bulk(item_ids).items()}
 
 
@@ -112,6 +114,8 @@ def _claim(item: ActionItem) -> bool:
     ).update(status=ItemStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, due_at=due)
     item.status, item.attempts, item.started_at = ItemStatus.RUNNING, item.attempts + 1, now
     item.due_at = due
+    if claimed:
+        changes.status(item, ItemStatus.QUEUED, ItemStatus.RUNNING)
     return bool(claimed)
 
 
@@ -165,9 +169,11 @@ def _retry(item: ActionItem, exc: DriverError) -> ItemResult:
         return ItemResult(Next.NOTHING)
     log.info("%s: try %d failed, will retry: %s", item, item.attempts, exc)
     countdown = retry_delay(exc, RETRY_BASE_SECONDS * 2 ** (item.attempts - 1))
-    ActionItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(
+    requeued = ActionItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(
         status=ItemStatus.QUEUED,
         reason=f"Try {item.attempts} failed: {exc}",
         due_at=timezone.now() + timedelta(seconds=countdown),
     )
+    if requeued:
+        changes.status(item, ItemStatus.RUNNING, ItemStatus.QUEUED)
     return ItemResult(Next.RETRY, attempts=item.attempts, countdown=countdown)

@@ -6,9 +6,12 @@ from django.db import transaction
 from apps.clouds.choices import Operation
 from apps.clouds.drivers import Driver
 from apps.clouds.drivers.base import ServerSpec
+from apps.history.choices import EXISTS, PRESENT
+from apps.history.record import record
 from apps.inventory.choices import ImageState, InstanceState
 from apps.inventory.models import Image, Instance
 
+from . import changes
 from .models import ActionItem
 
 
@@ -78,10 +81,16 @@ def record_accepted(item: ActionItem, new_id: str | None) -> bool:
     operation = item.operation
     if operation == Operation.ADD_INSTANCE:
         _take_new_id(Instance, item.instance_id, item.cloud_id, new_id, InstanceState.LAUNCHING)
+        old = item.instance.state if item.instance else None
+        record([changes.instance_change(item, "state", old, InstanceState.LAUNCHING)])
     elif operation == Operation.ADD_IMAGE:
         _take_new_id(Image, item.image_id, item.cloud_id, new_id, ImageState.SAVING)
     elif operation == Operation.RENAME_INSTANCE:
-        Instance.objects.filter(pk=item.instance_id).update(name=item.plan.new_name)
+        new_name = item.plan.new_name
+        if Instance.objects.filter(pk=item.instance_id).update(name=new_name):
+            old_name = item.instance.name if item.instance else item.name
+            change = changes.instance_change(item, "name", old_name, new_name, name=new_name)
+            record([change])
         return False
     elif operation == Operation.DELETE_IMAGE:
         forget(item)
@@ -91,10 +100,11 @@ def record_accepted(item: ActionItem, new_id: str | None) -> bool:
 
 def forget(item: ActionItem) -> None:
     """Removes a deleted instance or image from the inventory."""
-    if item.operation == Operation.DELETE_IMAGE:
-        Image.objects.filter(pk=item.image_id).delete()
-    else:
-        Instance.objects.filter(pk=item.instance_id).delete()
+    model = Image if item.operation == Operation.DELETE_IMAGE else Instance
+    target = item.image_id if model is Image else item.instance_id
+    _, deleted = model.objects.filter(pk=target).delete()
+    if deleted.get(model._meta.label):
+        record([changes.target_change(item, EXISTS, PRESENT, None)])
 
 
 @transaction.atomic

@@ -12,10 +12,11 @@ from django.utils import timezone
 from apps.clouds.choices import Operation
 from apps.clouds.drivers import Driver
 from apps.clouds.drivers.base import CHANGES_MARGIN, TRANSIENT_ERRORS, DriverError, ServerStatus
+from apps.history.record import record
 from apps.inventory.choices import ImageState, InstanceState
 from apps.inventory.models import Image, Instance
 
-from . import outcomes
+from . import changes, outcomes
 from .choices import ItemStatus
 from .connections import driver_for
 from .models import ActionItem, FollowLease
@@ -53,7 +54,9 @@ def unfollowed_projects() -> list:
 
 def poll(project_id) -> int:
     """One poll of the project's followed items; returns how many are still followed."""
-    items = list(followed(project_id).select_related("action", "cloud", "project", "instance"))
+    items = list(
+        followed(project_id).select_related("action__requested_by", "cloud", "project", "instance")
+    )
     if not items:
         return 0
     cloud, region = items[0].cloud, items[0].project.region
@@ -133,37 +136,54 @@ def _snapshot_saved(driver: Driver, region: str, item: ActionItem, status: Serve
 
 @transaction.atomic
 def _record_settled(settled: dict[ActionItem, Settled]) -> None:
-    """The instances' new states in one bulk update, plainly finished items in one more."""
-    changed = []
+    """The instances' new states in one bulk update, plainly finished items in one more, and
+    what both changed in the history in one INSERT."""
+    changed, history = [], []
     for item, result in settled.items():
         instance = item.instance
         if instance is None or result.state is None:
             continue
-        fields = ("state", "flavor_id", "image_id", "last_updated")
-        before = [getattr(instance, name) for name in fields]
+        before = {name: getattr(instance, name) for name in _FOLLOWED_FIELDS}
         instance.state = result.state
         instance.last_updated = result.last_updated or instance.last_updated
         _apply_end(item, result, instance)
-        if [getattr(instance, name) for name in fields] != before:
+        if {name: getattr(instance, name) for name in _FOLLOWED_FIELDS} != before:
             changed.append(instance)
+            history += _instance_changes(item, before)
     Instance.objects.bulk_update(
         changed, ["state", "flavor", "image", "last_updated"], batch_size=500
     )
-    gone = [item.instance_id for item, result in settled.items() if result.gone]
-    Instance.objects.filter(id__in=[pk for pk in gone if pk]).delete()
+    gone = [item for item, result in settled.items() if result.gone and item.instance_id]
+    Instance.objects.filter(id__in=[item.instance_id for item in gone]).delete()
+    history += [changes.instance_gone(item) for item in gone]
     plain = [
-        item.id
+        item
         for item, result in settled.items()
         if result.status == ItemStatus.SUCCEEDED and not result.reason
     ]
-    ActionItem.objects.filter(id__in=plain).update(
+    ActionItem.objects.filter(id__in=[item.id for item in plain]).update(
         status=ItemStatus.SUCCEEDED, finished_at=timezone.now()
     )
+    history += [changes.status_change(i, ItemStatus.RUNNING, ItemStatus.SUCCEEDED) for i in plain]
+    record(history)
     for item, result in settled.items():
         if result.status == ItemStatus.FAILED:
             outcomes.fail(item, result.reason)
         elif result.status == ItemStatus.SUCCEEDED and result.reason:
             outcomes.succeed(item, result.reason)
+
+
+# The instance's fields a poll may change; last_updated changes with them, so is not told apart.
+_FOLLOWED_FIELDS = ("state", "flavor_id", "image_id")
+
+
+def _instance_changes(item: ActionItem, before: dict) -> list:
+    instance = item.instance
+    return [
+        changes.instance_change(item, name, old, getattr(instance, name), name=instance.name)
+        for name, old in before.items()
+        if getattr(instance, name) != old
+    ]
 
 
 def _apply_end(item: ActionItem, result: Settled, instance: Instance) -> None:
@@ -186,6 +206,7 @@ def _expire(items) -> int:
     ActionItem.objects.filter(pk__in=[item.pk for item in overdue]).update(
         status=ItemStatus.SUCCEEDED, reason=reason, finished_at=timezone.now()
     )
+    changes.statuses(overdue, ItemStatus.RUNNING, ItemStatus.SUCCEEDED)
     for item in overdue:
         outcomes.show_state_before(item)
     return items.count()

@@ -6,9 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.clouds.choices import Operation
+from apps.history.record import record
 from apps.inventory.models import Image, Instance
 
-from . import letters
+from . import changes, letters
 from .choices import ItemStatus
 from .models import ActionItem
 from .rules import RULES
@@ -29,15 +30,19 @@ def fail(item: ActionItem, reason: str, *, refused: bool = False) -> None:
 
 
 def _finish(item: ActionItem, status: str, reason: str) -> None:
+    before = item.status
     item.status, item.reason, item.finished_at = status, reason, timezone.now()
     ActionItem.objects.filter(pk=item.pk).update(
         status=status, reason=reason, finished_at=item.finished_at
     )
+    changes.status(item, before, status)
 
 
 def _undo(item: ActionItem) -> None:
     if item.operation == Operation.ADD_INSTANCE:
-        Instance.objects.filter(pk=item.instance_id, real_id__isnull=True).delete()
+        _, deleted = Instance.objects.filter(pk=item.instance_id, real_id__isnull=True).delete()
+        if deleted.get(Instance._meta.label):
+            record([changes.instance_gone(item)])
     else:
         show_state_before(item)
     if item.operation == Operation.ADD_IMAGE:
@@ -51,9 +56,7 @@ def show_state_before(item: ActionItem) -> None:
     interim = RULES[item.operation].interim
     if interim is None or not item.previous_state:
         return
-    if item.operation == Operation.DELETE_IMAGE:
-        Image.objects.filter(pk=item.image_id, state=interim).update(state=item.previous_state)
-    else:
-        Instance.objects.filter(pk=item.instance_id, state=interim).update(
-            state=item.previous_state
-        )
+    model = Image if item.operation == Operation.DELETE_IMAGE else Instance
+    target = item.image_id if model is Image else item.instance_id
+    if model.objects.filter(pk=target, state=interim).update(state=item.previous_state):
+        record([changes.target_change(item, "state", interim, item.previous_state)])

@@ -23,7 +23,7 @@ from apps.inventory.models import (
     Project,
 )
 
-from . import plans
+from . import changes, plans
 from .choices import ItemStatus
 from .models import Action, ActionItem
 from .rules import RULES, concrete, refusal
@@ -408,6 +408,7 @@ def _record_batch(operation: str, user, parameters: dict, items: list[Item]) -> 
     action.sent_at = None if queued else action.requested_at
     action.save()
     ActionItem.objects.bulk_create(rows)
+    changes.requested(rows, [item.interim for item in items])
     if queued:
         item_ids = [pk for _, pk in queued]
 

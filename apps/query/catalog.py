@@ -297,6 +297,38 @@ TABLES: dict[str, Table] = {
             project_column="project_id",
         ),
         Table(
+            "events",
+            _WITH_CLOUD.format(table="history_event"),
+            (
+                _col("id", INT, "x.id"),
+                _col("time", TIME, "x.time"),
+                _col("cloud_id", TEXT, "c.name"),
+                _col("project_id", ID, "x.project_id"),
+                _col("kind", TEXT, "x.kind"),
+                _col("entity_id", TEXT, "x.entity_id"),
+                _col("name", TEXT, "x.name"),
+                _col("field", TEXT, "x.field"),
+                _col("old_value", TEXT, "x.old_value"),
+                _col("new_value", TEXT, "x.new_value"),
+                _col("sync_run_id", INT, "x.sync_run_id"),
+                _col("action_id", ID, "x.action_id"),
+                _col("item_id", ID, "x.item_id"),
+                _col("operation", TEXT, "x.operation"),
+                _col("requested_by", TEXT, "x.user"),
+            ),
+            project_column="project_id",
+            description=(
+                "The history: one row per changed field of an instance, image, project, flavor "
+                "or network (kind, entity_id, its name then), or per status an action item "
+                "moved to (field status); old_value and new_value as text, NULL for none (an "
+                "entity that appeared has field exists, new_value yes; one that disappeared, "
+                "old_value yes). The cause is sync_run_id, or action_id, item_id, operation "
+                "and requested_by. Ids increase with time: the event stream's ids. Example: "
+                "select name, old_value, new_value, time from events where field = 'state' "
+                "and new_value = 'error' and time > :since:"
+            ),
+        ),
+        Table(
             "clouds",
             "inventory_cloud x",
             (

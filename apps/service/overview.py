@@ -1,5 +1,6 @@
 """What staff see first in the admin: instances by state per cloud, the last syncs, the actions
-of the last day (failures first) and the open letters (not acknowledged yet, of any age).
+of the last day (failures first), the open letters (not acknowledged yet, of any age) and the
+latest changes of the inventory (the history's newest instance and image events).
 
 Limited to what the user may see, and gathered in a fixed number of aggregate queries whatever
 the number of clouds, runs or actions.
@@ -13,6 +14,8 @@ from django.utils import timezone
 
 from apps.clouds.choices import SyncKind
 from apps.clouds.models import SyncRun
+from apps.history.choices import EntityKind
+from apps.history.models import Event
 from apps.inventory.access import access_of
 from apps.inventory.choices import InstanceState
 from apps.inventory.models import Cloud, Instance, Project
@@ -64,6 +67,7 @@ class Overview:
     actions_failed: int
     notifications: list[Notification]  # the newest open ones
     notifications_total: int  # open ones
+    changes: list[Event]  # the newest inventory changes
 
     @property
     def instances_total(self) -> int:
@@ -92,7 +96,13 @@ def overview(user) -> Overview:
         actions_failed=totals["failed"],
         notifications=list(letters.order_by("-created_at", "-id")[:SHOWN]),
         notifications_total=letters.count(),
+        changes=_latest_changes(access),
     )
+
+
+def _latest_changes(access) -> list[Event]:
+    events = Event.objects.exclude(kind=EntityKind.ACTION_ITEM).order_by("-id")
+    return list(access.visible(events, "project_id")[:SHOWN])
 
 
 def _clouds(access) -> list[CloudSummary]:

@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth import get_user_model
 
+from apps.history.choices import EntityKind
+from apps.history.record import Cause, Change, record
 from apps.inventory import factories
 from apps.inventory.access import Access
 from apps.inventory.choices import Role
@@ -112,6 +114,8 @@ def inventory(db):
     web1.networks.add(net)
     factories.InstanceMetadataFactory(instance=web1, key="role", value="web")
     factories.InstanceMetadataFactory(instance=db1, key="role", value="db")
+    state_changed(web1, "shutoff", "launched", at(5))
+    state_changed(db1, "launched", "error", at(6))
     return {
         "web1": web1,
         "db1": db1,
@@ -141,6 +145,7 @@ def project_b(inventory) -> set[str]:
     selenium.networks.add(net)
     factories.InstanceMetadataFactory(instance=selenium, key="role", value="meta-b")
     factories.ImageMetadataFactory(image=cirros, key="os_distro", value="image-meta-b")
+    state_changed(selenium, "shutoff", "launched", at(7))
     ids = [other, inventory["two"], selenium, inventory["db1"], cirros, flavor, net, subnet]
     names = ["beta", "alpha_RegionTwo", "Selenium-1", "db-1", "cirros", "flavor-b", "net-b"]
     return {
@@ -149,6 +154,21 @@ def project_b(inventory) -> set[str]:
         *names,
         *("subnet-b", "key-b", "zone-b", "meta-b", "192.168.0.5"),
     }
+
+
+def state_changed(instance, old: str, new: str, when: datetime) -> None:
+    """An event in the history: the instance's state went from `old` to `new` at `when`."""
+    change = Change(
+        EntityKind.INSTANCE,
+        instance.id,
+        "state",
+        old,
+        new,
+        name=instance.name,
+        cloud_id=instance.cloud_id,
+        project_id=instance.project_id,
+    )
+    record([change], Cause(sync_run_id=1), at=when)
 
 
 def access_of(username: str, projects=(), clouds=()) -> Access:

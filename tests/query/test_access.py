@@ -38,6 +38,7 @@ ROWS_OF_A = {
     "keypairs": "project_id = :a:",
     "availability_zones": "project_id = :a:",
     "clouds": "name = 'alpha'",
+    "events": "project_id = :a:",
 }
 SHELL_LISTING = """
     select instances.name, projects.name, images.name, flavors.name

@@ -8,7 +8,7 @@ from django.db import connection
 
 from apps.query import catalog
 
-from .helpers import one, rows
+from .helpers import named, one, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,8 @@ ORIGINAL_COLUMNS = {
     "keypairs": "name, project_id, fingerprint, public_key",
     "availability_zones": "name, project_id",
     "clouds": "id, name, type",
+    "events": "id, time, cloud_id, project_id, kind, entity_id, name, field, old_value, "
+    "new_value, sync_run_id, action_id, item_id, operation, requested_by",
 }
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -173,3 +175,24 @@ def test_migrate_makes_the_views_again_from_the_catalog(db):
     call_command("migrate", verbosity=0)
 
     assert one("select count(*) from flavors")["status"] == "success"
+
+
+def test_events_answer_the_issues_example(inventory):
+    since = [named("since", "2026-01-06")]
+    sql = (
+        "select name, old_value, new_value, time from events "
+        "where field = 'state' and new_value = 'error' and time > :since:"
+    )
+
+    assert rows(sql, since) == [["db-1", "launched", "error", "2026-01-06T12:00:00+00:00"]]
+
+
+def test_an_event_row_has_its_entity_and_cause(inventory):
+    web1 = inventory["web1"]
+
+    found = rows(
+        "select cloud_id, project_id, kind, entity_id, sync_run_id, action_id, requested_by "
+        "from events where name = 'web-1'"
+    )
+
+    assert found == [["alpha", str(web1.project_id), "instance", str(web1.id), 1, None, ""]]

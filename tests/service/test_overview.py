@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.clouds.models import SyncRun
+from apps.history.choices import EntityKind
+from apps.history.record import Cause, Change, record
 from apps.inventory import factories
 from apps.inventory.models import Grant
 from apps.operations.acknowledgement import acknowledge
@@ -217,3 +219,18 @@ def test_an_action_that_queued_nothing_is_not_listed(admin_client, admin_user):
 
     assert [summary.action.operation for summary in overview.actions] == ["rebootInstance"]
     assert overview.actions_total == 1
+
+
+def test_the_latest_changes_of_the_users_projects_are_listed_newest_first(staff, client):
+    mine, theirs = activity("east"), activity("west")
+    Grant.objects.create(user=staff, project=mine, role="viewer")
+    for project, name, state in ((mine, "web-1", "error"), (theirs, "db-1", "error")):
+        change = Change(
+            EntityKind.INSTANCE, name, "state", "launched", state, name=name, project_id=project.id
+        )
+        record([change], Cause(sync_run_id=1))
+    record([Change(EntityKind.INSTANCE, "web-2", "name", "a", "web-2", project_id=mine.id)])
+
+    changes = client.get(INDEX).context["overview"].changes
+
+    assert [(c.entity_id, c.field) for c in changes] == [("web-2", "name"), ("web-1", "state")]

@@ -1,7 +1,8 @@
 """Sync runs and action items, counted from their records in the database at each scrape.
 
 Finished records are counters (each run or item counted once, by the outcome it ended with);
-unfinished ones are gauges. Sync durations are a histogram computed by the same query.
+unfinished ones are gauges. Sync durations are a histogram computed by the same query. The
+records the retention job pruned (apps.service.retention) count on from the totals it kept.
 """
 
 import logging
@@ -17,9 +18,12 @@ from apps.clouds.models import SyncRun
 from apps.operations.choices import FINISHED as ITEM_FINISHED
 from apps.operations.models import ActionItem
 
+from ..models import PrunedActionItems, PrunedSyncRuns
+
 log = logging.getLogger(__name__)
 
 SYNC_BUCKETS = (1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)  # seconds
+BUCKETS = tuple((bound, f"le_{bound}") for bound in SYNC_BUCKETS)
 FINISHED = (SyncStatus.SUCCEEDED, SyncStatus.FAILED, SyncStatus.SKIPPED)
 # Skipped runs never started (or kept the start of an earlier attempt): no duration.
 TIMED = (SyncStatus.SUCCEEDED, SyncStatus.FAILED)
@@ -50,7 +54,8 @@ class Seconds(Func):
 class RecordsCollector:
     def collect(self) -> Iterator:
         try:
-            syncs, items = sync_groups(), item_groups()
+            syncs = with_pruned_runs(sync_groups(SyncRun.objects.all()))
+            items = with_pruned_items(item_groups(ActionItem.objects.all()))
         except DatabaseError as exc:
             # The request metrics are still worth a scrape (/ping reports the database).
             log.warning("Could not count the records: %s: %s", type(exc).__name__, exc)
@@ -59,12 +64,11 @@ class RecordsCollector:
         yield from item_metrics(items)
 
 
-def sync_groups() -> list[dict]:
-    """Per cloud, kind and status: runs, the latest end, and for the duration histogram
-    the count at or under each bucket and the total seconds."""
-    buckets = {f"le_{bound}": Count("pk", filter=Q(took__lte=bound)) for bound in SYNC_BUCKETS}
+def sync_groups(runs) -> list[dict]:
+    """Per cloud, kind and status of `runs`: runs, the latest end, and for the duration
+    histogram the count at or under each bucket and the total seconds."""
     return list(
-        SyncRun.objects.order_by()
+        runs.order_by()
         .alias(took=Seconds(F("finished_at"), F("started_at")))
         .values("cloud__name", "kind", "status")
         .annotate(
@@ -72,15 +76,55 @@ def sync_groups() -> list[dict]:
             timed=Count("took"),
             total=Sum("took"),
             last_end=Max("finished_at"),
-            **buckets,
+            **{bucket: Count("pk", filter=Q(took__lte=bound)) for bound, bucket in BUCKETS},
         )
     )
 
 
-def item_groups() -> list[dict]:
-    return list(
-        ActionItem.objects.order_by().values("operation", "status").annotate(items=Count("pk"))
-    )
+def item_groups(items) -> list[dict]:
+    return list(items.order_by().values("operation", "status").annotate(items=Count("pk")))
+
+
+def with_pruned_runs(groups: list[dict]) -> list[dict]:
+    """`groups` with the pruned runs' totals added (and groups of which all were pruned)."""
+    merged = {(g["cloud__name"], g["kind"], g["status"]): g for g in groups}
+    for pruned in PrunedSyncRuns.objects.all():
+        key = (pruned.cloud, pruned.kind, pruned.status)
+        group = merged.setdefault(key, empty_sync_group(*key))
+        add_runs(group, pruned.runs, pruned.timed, pruned.total, pruned.buckets)
+        if pruned.last_end and (group["last_end"] is None or pruned.last_end > group["last_end"]):
+            group["last_end"] = pruned.last_end
+    return list(merged.values())
+
+
+def empty_sync_group(cloud: str, kind: str, status: str) -> dict:
+    return {
+        "cloud__name": cloud,
+        "kind": kind,
+        "status": status,
+        "runs": 0,
+        "timed": 0,
+        "total": 0.0,
+        "last_end": None,
+        **dict.fromkeys((bucket for _, bucket in BUCKETS), 0),
+    }
+
+
+def add_runs(group: dict, runs: int, timed: int, total: float | None, buckets: dict) -> None:
+    group["runs"] += runs
+    group["timed"] += timed
+    group["total"] = (group["total"] or 0.0) + (total or 0.0)
+    for _, bucket in BUCKETS:
+        group[bucket] += buckets.get(bucket, 0)
+
+
+def with_pruned_items(groups: list[dict]) -> list[dict]:
+    merged = {(g["operation"], g["status"]): g for g in groups}
+    for pruned in PrunedActionItems.objects.all():
+        key = (pruned.operation, pruned.status)
+        group = merged.setdefault(key, {"operation": key[0], "status": key[1], "items": 0})
+        group["items"] += pruned.items
+    return list(merged.values())
 
 
 def sync_metrics(groups: list[dict]) -> Iterator:
