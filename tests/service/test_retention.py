@@ -12,7 +12,7 @@ from apps.history.models import Event
 from apps.inventory import factories
 from apps.operations.models import Action, ActionItem, Notification
 from apps.service import retention
-from tests.test_metrics import scrape
+from tests.service.test_metrics import scrape
 
 pytestmark = pytest.mark.django_db
 
