@@ -13,16 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from click.testing import CliRunner
 from django.db import connection
 from django.db.backends.signals import connection_created
-from django.test import override_settings
 from perspective_client.cli import cli as perspective
 from rest_framework.authtoken.models import Token
 
 from apps.operations.models import ActionItem
-from perspective.celery import app
+from tests.fixtures.operations import worker_thread
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("perspective")
 # Imported first by the console script's interpreter (via PYTHONPATH): the server's packages
@@ -130,16 +128,7 @@ def worker(django_db_setup, django_db_blocker):
     connection_created.connect(_no_read_locks)
     with django_db_blocker.unblock():
         _no_read_locks(None, connection)
-    with (
-        override_settings(ACTIONS_POLL_SECONDS=0.2),
-        start_worker(
-            app,
-            pool="solo",
-            perform_ping_check=False,
-            queues=["actions", "sync"],
-            shutdown_timeout=10,
-        ),
-    ):
+    with worker_thread(["actions", "sync"]):
         yield
     connection_created.disconnect(_no_read_locks)
 

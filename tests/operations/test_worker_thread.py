@@ -3,11 +3,9 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.test import override_settings
 
 from apps.operations.models import ActionItem
-from perspective.celery import app
+from tests.fixtures.operations import worker_thread
 
 from .helpers import ids, instances, states
 
@@ -26,12 +24,7 @@ def wait_for(check, timeout: float = 20.0):
 
 @pytest.fixture
 def worker():
-    with (
-        override_settings(ACTIONS_POLL_SECONDS=0.2),
-        start_worker(
-            app, pool="solo", perform_ping_check=False, queues=["actions"], shutdown_timeout=10
-        ),
-    ):
+    with worker_thread(["actions"]):
         yield
 
 
