@@ -19,7 +19,7 @@ def test_the_database_going_away_mid_batch(stack, report):
 
     stack.database_proxy.kill()
     down = time.monotonic()
-    answers = {path: stack.http("GET", path) for path in ("/instances", "/ping", "/live")}
+    answers = {path: stack.http("GET", path) for path in ("/api/instances/", "/ping", "/live")}
     time.sleep(max(0.0, DOWN_FOR - (time.monotonic() - down)))
     stack.database_proxy.start()
 
@@ -29,7 +29,7 @@ def test_the_database_going_away_mid_batch(stack, report):
         assert (
             "127.0.0.1" not in response.text and str(stack.database_proxy.port) not in response.text
         )
-    assert answers["/instances"].json() == {
+    assert answers["/api/instances/"].json() == {
         "message": "The database is unavailable; try again shortly"
     }
     assert answers["/ping"].json().get("failed") == {"database": "does not answer"}, answers[
