@@ -1,26 +1,15 @@
 """Filters of GET /api/syncs/."""
 
 import django_filters
-from django import forms
-from drf_spectacular.utils import extend_schema_field
 
-from apps.inventory.filters import BooleanFilter, MultipleValueFilter, time_range
+from apps.inventory.filters import BooleanFilter, IntegerIdsFilter, MultipleValueFilter, time_range
 
 from .choices import SyncKind, SyncStatus
 from .models import SyncRun
 
-MAX_RUN_ID = 2**63 - 1  # a bigint's largest
-
-
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_RUN_ID})
-class RunIdsFilter(MultipleValueFilter):
-    """Run ids, which the schema shows as the integers they are."""
-
 
 class SyncRunFilterSet(django_filters.FilterSet):
-    id = RunIdsFilter(
-        child=forms.IntegerField(min_value=1, max_value=MAX_RUN_ID), help_text="Any of these runs."
-    )
+    id = IntegerIdsFilter(help_text="Any of these runs.")
     cloud = MultipleValueFilter(field_name="cloud__name", help_text="Of any of these clouds.")
     kind = django_filters.MultipleChoiceFilter(choices=SyncKind.choices, distinct=False)
     status = django_filters.MultipleChoiceFilter(choices=SyncStatus.choices, distinct=False)

@@ -2,7 +2,13 @@
 
 import django_filters
 
-from apps.inventory.filters import MultipleValueFilter, multiple_ids, project_ids, time_range
+from apps.inventory.filters import (
+    IntegerIdsFilter,
+    MultipleValueFilter,
+    multiple_ids,
+    project_ids,
+    time_range,
+)
 from apps.inventory.models import Cloud
 
 from .choices import EntityKind
@@ -20,7 +26,7 @@ class EventFilterSet(django_filters.FilterSet):
     entity = MultipleValueFilter(field_name="entity_id", help_text="Of any of these entities.")
     field = MultipleValueFilter(help_text="Changes of any of these fields (status, state, ...).")
     action = multiple_ids("action_id", help_text="Caused by any of these actions.")
-    sync_run = MultipleValueFilter(
+    sync_run = IntegerIdsFilter(
         field_name="sync_run_id", help_text="Seen by any of these sync runs."
     )
     time_after, time_before = time_range("time", "Happened")

@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db import DataError, connection, transaction
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from . import regexp
 from .access import access_of
@@ -100,6 +101,18 @@ class MultipleValueFilter(django_filters.MultipleChoiceFilter):
             return qs
         qs = self.get_method(qs)(**{f"{self.field_name}__in": value})
         return qs.distinct() if self.distinct else qs
+
+
+MAX_BIGINT = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_BIGINT})
+class IntegerIdsFilter(MultipleValueFilter):
+    """Rows with any of these integer ids (sync runs), shown in the schema as the integers they
+    are; one that is no positive bigint is a 400, not a failed query."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=forms.IntegerField(min_value=1, max_value=MAX_BIGINT), **kwargs)
 
 
 def multiple_ids(field_name: str, **kwargs) -> MultipleValueFilter:

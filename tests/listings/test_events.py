@@ -90,3 +90,11 @@ def test_an_unknown_filter_is_a_400(api, events):
 
     assert response.status_code == 400
     assert response.json()["message"].startswith("Unknown parameters since")
+
+
+@pytest.mark.parametrize("run", ["null", "-9223372036854775809", "9223372036854775808", "0"])
+def test_a_sync_run_that_is_no_run_id_is_a_400(api, run):
+    response = api.get(URL, {"sync_run": run})
+
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("sync_run")
