@@ -3,6 +3,8 @@ machine's load (the machine may be shared; a figure means little without it)."""
 
 import os
 import platform
+import tempfile
+from pathlib import Path
 
 
 def without_debug() -> None:
@@ -13,6 +15,18 @@ def without_debug() -> None:
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 50)
     os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1")
+
+
+def temporary_var(prefix: str) -> Path:
+    """A new folder for var/ (and an SQLite database in it unless DATABASE_URL names one), with
+    the development settings a benchmark of this process runs under; the folder."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perspective.settings")
+    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("PERSPECTIVE_VAR_DIR", str(folder))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder / 'bench.sqlite3'}")
+    return folder
 
 
 def versions() -> str:

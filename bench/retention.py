@@ -10,11 +10,9 @@ exactly the old ones went, and prints its time. Deletes what it inserted.
 
 import argparse
 import os
-import tempfile
 import time
-from pathlib import Path
 
-from bench.environment import print_environment
+from bench.environment import print_environment, temporary_var
 
 _SERIES = {
     "postgresql": "SELECT n FROM generate_series(1, %s) AS n",
@@ -27,12 +25,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="perspective-retention-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perspective.settings")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("PERSPECTIVE_VAR_DIR", str(folder))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder / 'bench.sqlite3'}")
+    temporary_var("perspective-retention-bench-")
     os.environ.update(EVENTS_RETENTION_DAYS="90", SYNC_RUNS_RETENTION_DAYS="0")
     os.environ["ACTIONS_RETENTION_DAYS"] = "0"
 

@@ -18,12 +18,11 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from bench.environment import print_environment
+from bench.environment import print_environment, temporary_var
 
 
 def main() -> None:
@@ -32,12 +31,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8700)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="perspective-stream-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perspective.settings")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("PERSPECTIVE_VAR_DIR", str(folder))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder / 'bench.sqlite3'}")
+    folder = temporary_var("perspective-stream-bench-")
     os.environ["EVENTS_STREAM_MAX_PER_USER"] = str(args.clients)
 
     import django
