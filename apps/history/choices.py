@@ -11,6 +11,8 @@ class EntityKind(models.TextChoices):
     FLAVOR = "flavor"
     NETWORK = "network"
     ACTION_ITEM = "action_item"
+    SYNC_RUN = "sync_run"
+    NOTIFICATION = "notification"
 
 
 # An entity that appeared is one row with field EXISTS, old value NULL and new value "yes"; one
@@ -18,5 +20,8 @@ class EntityKind(models.TextChoices):
 EXISTS = "exists"
 PRESENT = "yes"
 # An action item's outcome is one row with field STATUS: queued, running, succeeded, failed or
-# skipped, from the status it left.
+# skipped, from the status it left; a sync run's the same (queued, running, succeeded, failed,
+# skipped).
 STATUS = "status"
+# A notification (the letter of a failed item) is one row with field MESSAGE, its text new.
+MESSAGE = "message"

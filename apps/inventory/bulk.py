@@ -44,9 +44,17 @@ def insert_rows(model, field_names: Sequence[str], rows: Iterable[Sequence]) -> 
 
 
 def upsert_rows(
-    model, field_names: Sequence[str], rows: Iterable[Sequence], unique: Sequence[str]
+    model,
+    field_names: Sequence[str],
+    rows: Iterable[Sequence],
+    unique: Sequence[str],
+    unless_newer: str | None = None,
 ) -> int:
-    """INSERT rows, or UPDATE the other columns of the row with the same `unique` values."""
+    """INSERT rows, or UPDATE the other columns of the row with the same `unique` values.
+
+    `unless_newer` names a time field: a stored row whose time is later than the one written
+    is left as it is. The database decides, on the row as it is when written, so that news
+    stored by another transaction since the caller read the row is not undone."""
     fields, defaulted = _fields(model, field_names)
     quote = connection.ops.quote_name
     conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique)
@@ -57,6 +65,10 @@ def upsert_rows(
         if f.column not in unique_columns and not f.primary_key
     )
     suffix = f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    if unless_newer:
+        column = quote(model._meta.get_field(unless_newer).column)
+        stored, written = f"{quote(model._meta.db_table)}.{column}", f"excluded.{column}"
+        suffix += f" WHERE {stored} IS NULL OR {written} IS NULL OR {stored} <= {written}"
     return _write(model, fields, defaulted, rows, suffix)
 
 

@@ -68,6 +68,7 @@ def poll(project_id) -> int:
 
 def _poll(driver: Driver, region: str, items: list[ActionItem]) -> None:
     since = min(item.accepted_at for item in items) - CHANGES_MARGIN
+    asked_at = timezone.now()
     try:
         statuses = {s.real_id: s for s in driver.server_statuses(region, since)}
     except DriverError as exc:
@@ -83,7 +84,7 @@ def _poll(driver: Driver, region: str, items: list[ActionItem]) -> None:
             log.warning("Following %s: %s", item, exc)
         except DriverError as exc:
             settled[item] = Settled(ItemStatus.FAILED, str(exc))
-    _record_settled(settled)
+    _record_settled(settled, asked_at)
 
 
 def _settle(driver: Driver, region: str, item: ActionItem, status: ServerStatus | None) -> Settled:
@@ -135,9 +136,9 @@ def _snapshot_saved(driver: Driver, region: str, item: ActionItem, status: Serve
 
 
 @transaction.atomic
-def _record_settled(settled: dict[ActionItem, Settled]) -> None:
-    """The instances' new states in one bulk update, plainly finished items in one more, and
-    what both changed in the history in one INSERT."""
+def _record_settled(settled: dict[ActionItem, Settled], asked_at: datetime) -> None:
+    """The instances' new states (the cloud's, as asked at `asked_at`) in one bulk update,
+    plainly finished items in one more, and what both changed in the history in one INSERT."""
     changed, history = [], []
     for item, result in settled.items():
         instance = item.instance
@@ -148,10 +149,11 @@ def _record_settled(settled: dict[ActionItem, Settled]) -> None:
         instance.last_updated = result.last_updated or instance.last_updated
         _apply_end(item, result, instance)
         if {name: getattr(instance, name) for name in _FOLLOWED_FIELDS} != before:
+            instance.observed_at = asked_at  # a listing begun before cannot undo it
             changed.append(instance)
             history += _instance_changes(item, before)
     Instance.objects.bulk_update(
-        changed, ["state", "flavor", "image", "last_updated"], batch_size=500
+        changed, ["state", "flavor", "image", "last_updated", "observed_at"], batch_size=500
     )
     gone = [item for item, result in settled.items() if result.gone and item.instance_id]
     Instance.objects.filter(id__in=[item.instance_id for item in gone]).delete()

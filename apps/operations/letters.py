@@ -1,7 +1,10 @@
 """The letters of the original: one sentence per failed item, kept as a Notification."""
 
 from apps.clouds.choices import Operation
+from apps.history.choices import MESSAGE, EntityKind
+from apps.history.record import Change, record
 
+from .changes import cause_of
 from .models import ActionItem, Notification
 
 _SUBJECTS = {
@@ -37,6 +40,20 @@ def letter(item: ActionItem, reason: str) -> str:
 
 
 def write(item: ActionItem, reason: str) -> Notification:
-    return Notification.objects.create(
+    """Keeps the letter, and tells the history (and so the event stream) of it."""
+    notification = Notification.objects.create(
         message=letter(item, reason), action_id=item.action_id, item=item
     )
+    told = Change(
+        EntityKind.NOTIFICATION,
+        notification.id,
+        MESSAGE,
+        None,
+        notification.message,
+        item.name or item.target_id,
+        item.cloud_id,
+        item.project_id,
+        cause_of(item),
+    )
+    record([told])
+    return notification

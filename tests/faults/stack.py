@@ -26,6 +26,7 @@ from apps.clouds.choices import SyncStatus
 from apps.clouds.drivers.openstack.states import instance_state
 from apps.clouds.models import SyncRun
 from apps.clouds.sync.runner import run_sync
+from apps.history.models import Event
 from apps.inventory.models import Cloud, Instance
 from apps.operations.choices import ItemStatus
 from apps.operations.models import ActionItem
@@ -307,6 +308,31 @@ class Stack:
             f"runs {list(runs.values_list('kind', 'status', 'attempts'))}, "
             f"{len(differ)} instances differ, e.g. "
             f"{[(ours.get(key), theirs.get(key)) for key in list(differ)[:3]]}"
+            f"{self._story(next(iter(differ))) if differ else ''}"
+        )
+
+    def _story(self, real_id: str) -> str:
+        """What Perspective recorded of one instance, and what the simulator says of it."""
+        instance = Instance.objects.filter(real_id=real_id).first()
+        if instance is None:
+            return ""
+        events = Event.objects.filter(entity_id=instance.id).order_by("id")
+        told = "\n".join(
+            f"  {time:%H:%M:%S.%f} {field} {old} -> {new} (run {run}, {operation})"
+            for time, field, old, new, run, operation in events.values_list(
+                "time", "field", "old_value", "new_value", "sync_run_id", "operation"
+            )
+        )
+        runs = SyncRun.objects.filter(cloud=instance.cloud).order_by("id")
+        server = next(s for s in self.simulator.servers() if s["id"] == real_id)
+        return (
+            f"\n{instance.name}: last_updated {instance.last_updated}, observed_at "
+            f"{instance.observed_at}; the cloud's updated {server['updated']}\n{told}\nruns: "
+            + ", ".join(
+                f"{r.id} {r.kind} {r.status} {r.started_at:%H:%M:%S.%f}-{r.finished_at:%H:%M:%S.%f}"
+                for r in runs
+                if r.finished_at
+            )
         )
 
     def inventory(self) -> dict[str, tuple[str, str]]:

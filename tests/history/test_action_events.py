@@ -5,6 +5,7 @@ import pytest
 
 from apps.history.models import Event
 from apps.inventory.models import Flavor
+from apps.operations.models import Notification
 from tests.operations.helpers import ids, instances
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=0, projects=1)]
@@ -77,3 +78,26 @@ def test_a_batch_records_its_history_in_one_insert(act, synced, django_assert_ma
     inserts = [q for q in captured if 'INSERT INTO "history_event"' in q["sql"]]
     assert len(inserts) == 1
     assert Event.objects.filter(kind="action_item", new_value="queued").count() == 5
+
+
+def test_a_failed_item_tells_its_letter(act, synced, simulator):
+    found = instances(1)
+    simulator.control.update_server(found[0].real_id, status="SHUTOFF")  # unknown to Perspective
+
+    response, work = act("put", "/instances/reboot", ids(found))
+    work()
+
+    action = response.json()["actionId"]
+    notification = Notification.objects.get(action_id=action)
+    event = Event.objects.get(action_id=action, kind="notification")
+    assert (event.entity_id, event.field, event.old_value, event.new_value) == (
+        str(notification.id),
+        "message",
+        None,
+        notification.message,
+    )
+    assert (event.project_id, event.operation, event.name) == (
+        found[0].project_id,
+        "rebootInstance",
+        found[0].name,
+    )

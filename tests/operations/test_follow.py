@@ -1,12 +1,15 @@
 """After the cloud accepts a call, the instance is followed until it leaves its interim state."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from apps.clouds.sync.instances import sync_instances
 from apps.operations import follow, tasks
+from apps.operations.connections import driver_for
 from apps.operations.models import ActionItem
 
 from .helpers import ids, instances, states
@@ -27,6 +30,26 @@ def accepted(act, synced, simulator, monkeypatch):
         return list(ActionItem.objects.filter(action_id=response.json()["actionId"]))
 
     return run
+
+
+def test_a_listing_asked_for_before_a_poll_does_not_undo_the_end_it_saw(
+    accepted, synced, simulator
+):
+    found = instances(2)
+    items = accepted("/instances/reboot", found)  # the cloud says REBOOT until completed
+    driver = driver_for(synced)
+
+    def listing_then_poll(region, changes_since=None):
+        yield from driver.servers(region, changes_since=changes_since)  # says REBOOT
+        simulator.control.complete_tasks()
+        follow.poll(found[0].project_id)  # before the listing is reconciled: ACTIVE, the end
+
+    sync_instances(SimpleNamespace(servers=listing_then_poll), synced, lambda *args: None)
+
+    assert states(found) == {"launched"}
+    assert {item.status for item in ActionItem.objects.filter(pk__in=[i.pk for i in items])} == {
+        "succeeded"
+    }
 
 
 def test_a_poll_before_the_end_keeps_following_with_the_clouds_state(accepted, simulator):

@@ -28,29 +28,33 @@ from .reconcile import (
     replace_children,
     replace_details,
 )
+from .witness import Witness
 
 
-def sync_catalog(driver: Driver, cloud, progress) -> Counts:
+def sync_catalog(driver: Driver, cloud, progress, run_id: int | None = None) -> Counts:
+    """The cloud's catalog; what changed goes to the history, caused by the sync run `run_id`."""
     counts = Counts()
+    witness = Witness(cloud.id, run_id)
     regions = driver.regions()
     progress("projects", 0, len(regions))
-    projects = _sync_projects(cloud, regions, counts)
+    projects = _sync_projects(cloud, regions, counts, witness)
     images: dict[str, tuple] = {}
     for done, (region, project) in enumerate(projects.items(), start=1):
-        counts.add(_sync_region(driver, region, project))
+        counts.add(_sync_region(driver, region, project, witness))
         for record in driver.images(region):
             images.setdefault(record.real_id, (record, set()))[1].add(project.id)
         progress("projects", done, len(regions))
-    counts.add(_sync_images(cloud, images))
+    counts.add(_sync_images(cloud, images, witness))
     return counts
 
 
 @transaction.atomic
-def _sync_projects(cloud, regions: list[str], counts: Counts) -> dict[str, Project]:
+def _sync_projects(cloud, regions: list[str], counts: Counts, witness) -> dict[str, Project]:
     incoming = {region: {"name": f"{cloud.name}_{region}", "region": region} for region in regions}
-    outcome = reconcile(
-        Project, Project.objects.filter(cloud=cloud), ("cloud", cloud.id), incoming, complete=True
-    )
+    existing = Project.objects.filter(cloud=cloud)
+    scope = ("cloud", cloud.id)
+    outcome = reconcile(Project, existing, scope, incoming, complete=True, witness=witness)
+    witness.flush()
     wanted = {outcome.ids[region]: {("region", region)} for region in regions}
     current = grouped(
         ProjectMetadata.objects.filter(project__cloud=cloud).values_list("project", "key", "value")
@@ -63,7 +67,7 @@ def _sync_projects(cloud, regions: list[str], counts: Counts) -> dict[str, Proje
     return {region: by_id[outcome.ids[region]] for region in regions}
 
 
-def _sync_region(driver: Driver, region: str, project: Project) -> Counts:
+def _sync_region(driver: Driver, region: str, project: Project, witness) -> Counts:
     """Everything listed per project; every listing is read whole before anything is written."""
     listings = {
         "flavors": driver.flavors(region),
@@ -75,20 +79,22 @@ def _sync_region(driver: Driver, region: str, project: Project) -> Counts:
     }
     counts = Counts()
     with transaction.atomic():
-        counts.add(_reconcile_in_project(Flavor, project, _flavors(listings["flavors"])))
-        counts.add(_reconcile_in_project(Network, project, _networks(listings["networks"])))
+        flavors, networks = _flavors(listings["flavors"]), _networks(listings["networks"])
+        counts.add(_reconcile_in_project(Flavor, project, flavors, witness))
+        counts.add(_reconcile_in_project(Network, project, networks, witness))
         subnets = _subnets(listings["subnets"], _networks_by_real_id(project))
         counts.add(_reconcile_in_project(Subnet, project, subnets))
         counts.add(_reconcile_in_project(Keypair, project, _keypairs(listings["keypairs"])))
         counts.add(_reconcile_in_project(AvailabilityZone, project, _zones(listings["zones"])))
         counts.add(_sync_quota(project, listings["quota"]))
+        witness.flush()
     return counts
 
 
-def _reconcile_in_project(model, project, incoming) -> Counts:
+def _reconcile_in_project(model, project, incoming, witness=None) -> Counts:
     existing = model.objects.filter(project=project)
     scope = ("project", project.id)
-    return reconcile(model, existing, scope, incoming, complete=True).counts
+    return reconcile(model, existing, scope, incoming, complete=True, witness=witness).counts
 
 
 def _networks_by_real_id(project) -> dict:
@@ -157,10 +163,11 @@ def _sync_quota(project, record) -> Counts:
 
 
 @transaction.atomic
-def _sync_images(cloud, listing: dict[str, tuple]) -> Counts:
+def _sync_images(cloud, listing: dict[str, tuple], witness) -> Counts:
     existing = Image.objects.filter(cloud=cloud, real_id__isnull=False)
     incoming = _image_values(cloud, listing)
-    outcome = reconcile(Image, existing, ("cloud", cloud.id), incoming, complete=True)
+    scope = ("cloud", cloud.id)
+    outcome = reconcile(Image, existing, scope, incoming, complete=True, witness=witness)
     metadata = {
         outcome.ids[real_id]: set(r.metadata.items()) for real_id, (r, _) in listing.items()
     }
@@ -174,7 +181,9 @@ def _sync_images(cloud, listing: dict[str, tuple]) -> Counts:
         {"image__cloud": cloud},
         (ImageMetadata, metadata),
         (Image.projects.through, projects),
+        witness,
     )
+    witness.flush()
     return outcome.counts
 
 

@@ -27,13 +27,18 @@ from apps.inventory.models import (
 from ..drivers import Driver
 from .listed import ListedIds
 from .reconcile import Counts, delete_ids, reconcile, replace_details
+from .witness import Witness
 
 PAGE = 1000  # servers reconciled at once: Nova's page
 
 
-def sync_instances(driver: Driver, cloud, progress, since: datetime | None = None) -> Counts:
-    """All instances of the cloud; with `since`, only those changed since then."""
+def sync_instances(
+    driver: Driver, cloud, progress, since: datetime | None = None, run_id: int | None = None
+) -> Counts:
+    """All instances of the cloud; with `since`, only those changed since then. What changed
+    goes to the history, caused by the sync run `run_id`."""
     counts = Counts()
+    witness = Witness(cloud.id, run_id)
     projects = list(Project.objects.filter(cloud=cloud).order_by("region"))
     images = dict(Image.objects.filter(cloud=cloud).values_list("real_id", "id"))
     for done, project in enumerate(projects, start=1):
@@ -43,11 +48,11 @@ def sync_instances(driver: Driver, cloud, progress, since: datetime | None = Non
             # Also renews the cloud's lease, which a long listing would otherwise outlive.
             progress(f"{region}: {listed} instances", done - 1, len(projects))
 
-        region = _Region(cloud, project, images, page_done)
+        region = _Region(cloud, project, images, page_done, witness)
         counts.add(region.sync(driver.servers(project.region, changes_since=since), since))
         progress(f"{project.region}: {region.listed} instances", done, len(projects))
         if marked:  # behind a Nova cell that was down, they come back unchanged: a whole
-            region = _Region(cloud, project, images, page_done)  # listing tells, changes don't
+            region = _Region(cloud, project, images, page_done, witness)  # listing tells
             counts.add(region.sync(driver.servers(project.region), None))
     return counts
 
@@ -55,15 +60,18 @@ def sync_instances(driver: Driver, cloud, progress, since: datetime | None = Non
 class _Region:
     """One region's listing, reconciled page by page."""
 
-    def __init__(self, cloud, project, images: dict, page_done):
+    def __init__(self, cloud, project, images: dict, page_done, witness: Witness):
         self.cloud = cloud
+        self.witness = witness
         self.resolve = _Resolver(project, images)
         self.page_done = page_done
         self.listed = 0
         self.fresh = False
+        self.asked_at = None
 
     def sync(self, records, since) -> Counts:
         complete = since is None
+        self.asked_at = timezone.now()  # no page of the listing was asked for before
         project = self.resolve.project
         # The first load of a region only inserts (by COPY on PostgreSQL).
         self.fresh = complete and not Instance.objects.filter(project=project).exists()
@@ -81,7 +89,7 @@ class _Region:
                 unlisted = listed.unlisted(
                     Instance.objects.filter(project=project, real_id__isnull=False)
                 )
-                counts.deleted += delete_ids(Instance, list(unlisted.values_list("id", flat=True)))
+                counts.deleted += self._delete(unlisted)
         if self.fresh and counts.created:
             analyze(Instance)
         return counts
@@ -92,14 +100,15 @@ class _Region:
         counts = Counts()
         gone = [r.real_id for r in page if r.is_deleted]
         if gone:
-            existing_gone = Instance.objects.filter(cloud=cloud, real_id__in=gone)
-            counts.deleted = delete_ids(Instance, list(existing_gone.values_list("id", flat=True)))
+            counts.deleted = self._delete(Instance.objects.filter(cloud=cloud, real_id__in=gone))
         present = {r.real_id: r for r in page if not r.is_deleted and not r.is_partial}
         incoming = {real_id: resolve.values(r) for real_id, r in present.items()}
         incoming |= _unreachable(cloud, page, resolve)
         counts.unchanged = len(_drop_unchanged(cloud, incoming)) if not self.fresh else 0
         if not incoming:
             return counts
+        for values in incoming.values():
+            values["observed_at"] = self.asked_at
         existing = (
             Instance.objects.none()
             if self.fresh
@@ -113,11 +122,22 @@ class _Region:
             complete=False,
             keep=_keep,
             fresh=self.fresh,
+            unless_newer="observed_at",
+            witness=self.witness,
         )
         changed = [present[real_id] for real_id in incoming if real_id in present]
-        _sync_children(outcome, changed, resolve, fresh=self.fresh)
+        _sync_children(outcome, changed, resolve, fresh=self.fresh, witness=self.witness)
         counts.add(outcome.counts)
+        self.witness.flush()
         return counts
+
+    @transaction.atomic
+    def _delete(self, instances) -> int:
+        """Deletes `instances`, telling the history; returns how many."""
+        rows = list(instances.values_list("id", "name", "project_id"))
+        self.witness.gone("instance", rows)
+        self.witness.flush()
+        return delete_ids(Instance, [row[0] for row in rows])
 
 
 def _pages(records):
@@ -160,6 +180,8 @@ def _unreachable(cloud, records, resolve) -> dict:
 
 
 def _keep(row: dict, values: dict) -> dict:
+    if row["observed_at"] and row["observed_at"] > values["observed_at"]:
+        return {name: row[name] for name in values}  # a poll since the listing was asked for
     if values["unreachable_since"] is None:
         return _keep_interim(row, values)
     # A partial record is no news: every field stays as the cloud last said, marked unreachable.
@@ -169,7 +191,7 @@ def _keep(row: dict, values: dict) -> dict:
     }
 
 
-def _sync_children(outcome, records, resolve, *, fresh: bool) -> None:
+def _sync_children(outcome, records, resolve, *, fresh: bool, witness: Witness) -> None:
     """The metadata and networks of the instances whose fingerprint changed, against their own
     rows (a first load has none to compare with)."""
     ids = [outcome.ids[r.real_id] for r in records]
@@ -182,6 +204,7 @@ def _sync_children(outcome, records, resolve, *, fresh: bool) -> None:
         scope,
         (InstanceMetadata, metadata),
         (Instance.networks.through, networks),
+        witness,
     )
 
 

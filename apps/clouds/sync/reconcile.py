@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from apps.inventory.bulk import insert_rows, upsert_rows
 from apps.inventory.models import stable_id
 
+from .witness import project_of
+
 DELETE_BATCH = 500
 
 
@@ -40,6 +42,8 @@ def reconcile(
     complete,
     keep=None,
     fresh=False,
+    unless_newer=None,
+    witness=None,
 ):
     """Reconcile `existing` (the rows the listing covers) with `incoming` {real id: values}.
 
@@ -47,6 +51,9 @@ def reconcile(
     new rows get a public id derived from it. Nothing is deleted unless `complete`.
     `keep(row, values)`, when given, returns the values to write over an existing row.
     `fresh`: nothing of the listing is stored yet, so its rows are only inserted.
+    `unless_newer`: a time field; a row whose time is later than the listing's is not
+    overwritten (a follower recorded an action's end while the listing was on its way).
+    `witness` (a Witness), when given, is told what changed, except on a first load.
     """
     fields = list(next(iter(incoming.values()))) if incoming else []
     current = {row["real_id"]: row for row in existing.values("id", "real_id", *fields)}
@@ -54,32 +61,39 @@ def reconcile(
     counts = outcome.counts
     scope_field, scope_id = scope
     kind = model._meta.model_name
+    witness = None if fresh else witness
     for real_id, values in incoming.items():
         row = current.get(real_id)
         if row is not None and keep:
             values = keep(row, values)
+        public_id = stable_id(scope_id, kind, real_id) if row is None else row["id"]
+        outcome.ids[real_id] = public_id
+        if witness:
+            witness.compared(kind, public_id, scope, row, values)
         if row is None:
-            public_id = stable_id(scope_id, kind, real_id)
             counts.created += 1
         elif any(row[name] != value for name, value in values.items()):
-            public_id = row["id"]
             counts.updated += 1
         else:
-            outcome.ids[real_id] = row["id"]
             counts.unchanged += 1
             continue
-        outcome.ids[real_id] = public_id
         outcome.changed.add(public_id)
         writes.append((public_id, real_id, scope_id, *values.values()))
     columns = ["id", "real_id", scope_field, *fields]
     if fresh:
         insert_rows(model, columns, writes)
     else:
-        upsert_rows(model, columns, writes, [scope_field, "real_id"])
+        upsert_rows(model, columns, writes, [scope_field, "real_id"], unless_newer)
     if complete:
-        gone = [row["id"] for real_id, row in current.items() if real_id not in incoming]
-        counts.deleted = delete_ids(model, gone)
+        gone = [row for real_id, row in current.items() if real_id not in incoming]
+        if witness:
+            witness.gone(kind, [_told_gone(kind, row, scope) for row in gone])
+        counts.deleted = delete_ids(model, [row["id"] for row in gone])
     return outcome
+
+
+def _told_gone(kind: str, row: dict, scope: tuple) -> tuple:
+    return row["id"], row.get("name", ""), project_of(kind, row["id"], scope, row)
 
 
 def delete_ids(model, ids: list) -> int:
@@ -125,10 +139,13 @@ def count_child_changes(outcome: ReconcileOutcome, rewritten: set) -> None:
     outcome.changed |= rewritten
 
 
-def replace_details(outcome: ReconcileOutcome, parent: str, scope: dict, metadata, links) -> None:
+def replace_details(
+    outcome: ReconcileOutcome, parent: str, scope: dict, metadata, links, witness=None
+) -> None:
     """Rewrites the metadata and the link rows of the parents whose sets changed, and counts
     those parents as updated. `metadata` and `links` are (model, {parent id: wanted set}); a
-    link model has the parent and one other field; `scope` selects the current rows of both."""
+    link model has the parent and one other field; `scope` selects the current rows of both.
+    `witness`, when given, is told each rewritten set, before and after."""
     (metadata_model, wanted_metadata), (link_model, wanted_links) = metadata, links
     link_field = next(
         f.name for f in link_model._meta.concrete_fields if f.is_relation and f.name != parent
@@ -137,7 +154,19 @@ def replace_details(outcome: ReconcileOutcome, parent: str, scope: dict, metadat
         metadata_model.objects.filter(**scope).values_list(parent, "key", "value")
     )
     current_links = grouped(link_model.objects.filter(**scope).values_list(parent, link_field))
-    rewritten = replace_children(
+    rewritten_metadata = replace_children(
         metadata_model, parent, ("key", "value"), current_metadata, wanted_metadata
-    ) | replace_children(link_model, parent, (link_field,), current_links, wanted_links)
-    count_child_changes(outcome, rewritten)
+    )
+    rewritten_links = replace_children(
+        link_model, parent, (link_field,), current_links, wanted_links
+    )
+    if witness:
+        for field_name, rewritten, current, wanted in (
+            ("metadata", rewritten_metadata, current_metadata, wanted_metadata),
+            (f"{link_field}s", rewritten_links, current_links, wanted_links),
+        ):
+            for parent_id in rewritten:
+                witness.children(
+                    parent, field_name, parent_id, current.get(parent_id, set()), wanted[parent_id]
+                )
+    count_child_changes(outcome, rewritten_metadata | rewritten_links)

@@ -13,6 +13,7 @@ from ..models import SyncRun
 from .catalog import sync_catalog
 from .instances import sync_instances
 from .reconcile import Counts
+from .witness import run_status
 
 log = logging.getLogger(__name__)
 
@@ -55,30 +56,34 @@ def _claim(run: SyncRun) -> bool:
         status=SyncStatus.RUNNING, started_at=now, error="", attempts=F("attempts") + 1
     )
     run.refresh_from_db(fields=["status", "started_at", "error", "attempts"])
+    if claimed:
+        run_status(run, SyncStatus.QUEUED, SyncStatus.RUNNING)
     return bool(claimed)
 
 
 def _skip(run: SyncRun) -> None:
     """Records that the run found its cloud busy, unless another message has taken it up."""
-    SyncRun.objects.filter(pk=run.pk, status=SyncStatus.QUEUED).update(
+    skipped = SyncRun.objects.filter(pk=run.pk, status=SyncStatus.QUEUED).update(
         status=SyncStatus.SKIPPED,
         error="Another sync of this cloud is running",
         finished_at=timezone.now(),
     )
     run.refresh_from_db(fields=["status", "error", "finished_at"])
+    if skipped:
+        run_status(run, SyncStatus.QUEUED, SyncStatus.SKIPPED)
 
 
 def _perform(run: SyncRun, progress) -> Counts:
     cloud = run.cloud
     driver = drivers.for_cloud(cloud)
     if run.kind == SyncKind.CATALOG:
-        return sync_catalog(driver, cloud, progress)
+        return sync_catalog(driver, cloud, progress, run.id)
     counts = Counts()
     if not cloud.projects.exists():
-        counts.add(sync_catalog(driver, cloud, progress))
+        counts.add(sync_catalog(driver, cloud, progress, run.id))
     if run.kind == SyncKind.CHANGES:
         run.changes_since = _changes_since(run)
-    counts.add(sync_instances(driver, cloud, progress, since=run.changes_since))
+    counts.add(sync_instances(driver, cloud, progress, run.changes_since, run.id))
     return counts
 
 
@@ -103,3 +108,4 @@ def _finish(run: SyncRun, status: str, *, error: str = "", counts: Counts | None
     run.created, run.updated = counts.created, counts.updated
     run.deleted, run.unchanged = counts.deleted, counts.unchanged
     run.save()
+    run_status(run, SyncStatus.RUNNING, status)

@@ -89,6 +89,9 @@ class Instance(CloudEntity):
     # A hash of what the cloud last said of it (fields, metadata, networks): a sync skips the
     # instance when the cloud says the same again (what an action showed meanwhile stays).
     fingerprint = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # When Perspective asked the cloud what the row says (a listing's or a poll's start). The
+    # cloud's own time has whole seconds, too coarse to tell which of two looks is the later.
+    observed_at = models.DateTimeField(null=True, editable=False)
 
     objects = InstanceQuerySet.as_manager()
 
