@@ -125,6 +125,7 @@ def bench_cloud(name: str, servers: int, repeat: int, *, report_full: bool) -> f
                 f"re-sync, no change: median {statistics.median(t for _, t in resyncs):.2f} s, "
                 f"{written} rows written"
             )
+            print_changed_resync(cloud, SimulatorControl(simulator.base_url), sync)
         control = SimulatorControl(simulator.base_url)
         changes = []
         for round_number in range(repeat):
@@ -137,6 +138,25 @@ def bench_cloud(name: str, servers: int, repeat: int, *, report_full: bool) -> f
         median = statistics.median(changes)
         print(f"incremental sync, 10 changes on {servers:,} instances: {median * 1000:.0f} ms")
         return median
+
+
+def print_changed_resync(cloud, control, sync) -> None:
+    """A full sync after 10% of the servers were renamed: what recording their history costs
+    shows against the re-sync with no change."""
+    from apps.history.models import Event
+    from apps.inventory.models import Instance
+
+    real_ids = list(Instance.objects.filter(cloud=cloud).values_list("real_id", flat=True))
+    changed = real_ids[::10]
+    for real_id in changed:
+        control.update_server(real_id, name=f"renamed-{real_id[:8]}")
+    run, took = timed(sync, "instances")
+    assert run.updated == len(changed), run
+    told = Event.objects.filter(sync_run_id=run.id).exclude(kind="sync_run").count()
+    print(
+        f"full sync, {len(changed):,} of {len(real_ids):,} servers renamed: {took:.2f} s, "
+        f"{told:,} history rows"
+    )
 
 
 def print_peak_memory(cloud, servers: int) -> None:

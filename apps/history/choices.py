@@ -15,6 +15,16 @@ class EntityKind(models.TextChoices):
     NOTIFICATION = "notification"
 
 
+# The kinds that are the inventory (not what happens to it).
+INVENTORY_KINDS = (
+    EntityKind.INSTANCE,
+    EntityKind.IMAGE,
+    EntityKind.PROJECT,
+    EntityKind.FLAVOR,
+    EntityKind.NETWORK,
+)
+
+
 # An entity that appeared is one row with field EXISTS, old value NULL and new value "yes"; one
 # that disappeared has old value "yes" and new value NULL.
 EXISTS = "exists"

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.clouds.choices import SyncKind
 from apps.clouds.models import SyncRun
-from apps.history.choices import EntityKind
+from apps.history.choices import INVENTORY_KINDS
 from apps.history.models import Event
 from apps.inventory.access import access_of
 from apps.inventory.choices import InstanceState
@@ -101,7 +101,7 @@ def overview(user) -> Overview:
 
 
 def _latest_changes(access) -> list[Event]:
-    events = Event.objects.exclude(kind=EntityKind.ACTION_ITEM).order_by("-id")
+    events = Event.objects.filter(kind__in=INVENTORY_KINDS).order_by("-id")
     return list(access.visible(events, "project_id")[:SHOWN])
 
 
