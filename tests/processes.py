@@ -4,10 +4,17 @@ with whatever it started."""
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
 from urllib.parse import quote
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def wait_for(check, timeout: float, what: str):

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import uuid
@@ -34,7 +33,7 @@ from psycopg import sql
 from openstack_simulator.clouds_yaml import write_clouds_yaml
 from openstack_simulator.testing import running_simulator
 from perspective.celery import app
-from tests.processes import kill, postgres_url, start, wait_for
+from tests.processes import free_port, kill, postgres_url, start, wait_for
 
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 # Another Redis database when several checkouts run the suite side by side.
@@ -107,12 +106,6 @@ def cloud():
     with running_simulator(**options, password=f"pw-{secrets.token_hex(8)}") as simulator:
         simulator.control.create_servers(SERVERS)
         yield simulator
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Deployment:

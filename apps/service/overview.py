@@ -68,6 +68,9 @@ class Overview:
     notifications: list[Notification]  # the newest open ones
     notifications_total: int  # open ones
     changes: list[Event]  # the newest inventory changes
+    latest_event_id: int  # the page's live changes (the event stream) come after it
+    change_kinds: str = " ".join(INVENTORY_KINDS)
+    changes_shown: int = SHOWN
 
     @property
     def instances_total(self) -> int:
@@ -97,6 +100,7 @@ def overview(user) -> Overview:
         notifications=list(letters.order_by("-created_at", "-id")[:SHOWN]),
         notifications_total=letters.count(),
         changes=_latest_changes(access),
+        latest_event_id=Event.objects.order_by("-id").values_list("id", flat=True).first() or 0,
     )
 
 

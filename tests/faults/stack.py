@@ -32,7 +32,7 @@ from apps.operations.choices import ItemStatus
 from apps.operations.models import ActionItem
 from openstack_simulator.control_client import SimulatorControl
 from openstack_simulator.testing import spawned_simulator
-from tests.processes import kill, postgres_url, start, wait_for
+from tests.processes import free_port, kill, postgres_url, start, wait_for
 
 STARTUP_SECONDS = 60
 # The worker of deploy/systemd (both queues), with two pool processes; then its --hostname.
@@ -57,12 +57,6 @@ NO_SCHEDULED_SYNCS = {
     "instances_sync_minutes": 600,
     "changes_sync_seconds": 36000,
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:

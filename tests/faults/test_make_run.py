@@ -11,8 +11,7 @@ import pexpect
 import pytest
 from django.conf import settings
 
-from tests.faults.stack import free_port
-from tests.processes import start, wait_for
+from tests.processes import free_port, start, wait_for
 
 pytestmark = pytest.mark.faults
 

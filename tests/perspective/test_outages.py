@@ -4,7 +4,6 @@ is, /live leaves the broker out, and runserver starts all the same."""
 
 import json
 import os
-import socket
 import sys
 import uuid
 
@@ -16,7 +15,7 @@ from django.test import RequestFactory
 
 from apps.inventory import factories
 from perspective.errors import handler500
-from tests.processes import kill, start, wait_for
+from tests.processes import free_port, kill, start, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -109,12 +108,6 @@ def test_reads_and_batch_actions_work_while_the_broker_is_down(api):
 
     assert read.status_code == 200
     assert action.status_code == 200  # recorded; the sweep hands it over later
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_runserver_starts_while_the_database_is_down(tmp_path):

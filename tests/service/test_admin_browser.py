@@ -4,9 +4,12 @@ var/screenshots/ to be looked at. The data are the overview test's: two synced s
 a failed and a succeeded action, a letter, sync runs."""
 
 import pytest
+import requests
 from django.conf import settings
 from django.contrib import admin
+from django.db import connection
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from apps.clouds.models import SyncRun
 from apps.inventory.models import Cloud, Instance
@@ -85,3 +88,38 @@ def test_the_overview_shows_a_sync_waiting_to_retry_as_retrying(
         "#overview-syncs tr[data-cloud='lab'][data-kind='changes'] .overview-badge"
     )
     assert badge.inner_text() == "retrying (attempt 2 of 4)"
+
+
+@pytest.fixture
+def reboot(demo, simulator, admin_user):
+    """A reboot of one launched instance, to send over HTTP with the admin's token (the test's
+    thread cannot reach the database once the browser runs); the cloud reboots at once."""
+    simulator.control.set_delay(0)
+    target = Instance.objects.filter(cloud__name="simulator", state="launched").first()
+    token = Token.objects.create(user=admin_user).key
+    return target.name, [str(target.id)], {"Authorization": f"Token {token}"}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL (DATABASE_URL=postgres://...): SQLite's in-memory test database "
+    "locks whole tables between the threads of the stream and of the request",
+)
+def test_the_overviews_latest_changes_update_live_while_an_action_runs(
+    admin_user, reboot, asgi_server, page
+):
+    name, body, headers = reboot
+    log_in(page, asgi_server, admin_user)
+    live = page.locator(f"#overview-changes tr.overview-live:has-text('instance {name}')")
+    assert live.count() == 0
+
+    response = requests.put(f"{asgi_server.url}/instances/reboot", json=body, headers=headers)
+    assert response.status_code == 200
+
+    ended = live.filter(has=page.locator("td:nth-child(5)", has_text="launched"))
+    ended.wait_for(timeout=15_000)  # the page was not loaded again
+    rows = [[cell.inner_text() for cell in row.locator("td, th").all()] for row in live.all()]
+    assert rows == [
+        ["just now", f"instance {name}", "state", "rebooting", "launched"],
+        ["just now", f"instance {name}", "state", "launched", "rebooting"],
+    ]

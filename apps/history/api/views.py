@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.handlers.asgi import ASGIRequest
 from django.http import JsonResponse, StreamingHttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -57,6 +58,11 @@ class BadRequest(Exception):
 async def event_stream(request):
     if request.method != "GET":
         return JsonResponse({"message": "Only GET"}, status=405, headers={"Allow": "GET"})
+    if not isinstance(request, ASGIRequest):
+        # A WSGI server would hold one of its workers for as long as the stream lasts, and send
+        # nothing: Django reads an endless stream to its end before answering.
+        message = "The event stream is served by the stream process (an ASGI server)"
+        return JsonResponse({"message": message}, status=503)
     user = await stream.read(_user, request)
     if user is None:
         message = "Authentication required: a stream ticket, a token or a session"
