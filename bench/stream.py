@@ -9,7 +9,11 @@ unset, in a temporary folder, where the stream polls every EVENTS_STREAM_POLL_SE
 CLIENTS streams as a superuser with tickets, and prints the server's resident memory before and
 after they are open. Then, ROUNDS times, records one event (an item's `succeeded`, committed as
 the worker commits it) and prints the median and the slowest time from its commit to its
-arrival at each client. The events and the user it makes are deleted at the end.
+arrival at each client. Then, ROUNDS times, renames a server in a simulator (1,000 servers,
+synced first) and runs an incremental sync at once: the time from the change in the cloud to the
+rename's event at each client (the sync's own time included; the schedule's wait,
+SYNC_SCHEDULE_SECONDS at most, is not). The events, the cloud and the user it makes are deleted
+at the end.
 """
 
 import argparse
@@ -22,6 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.actions import inventory
 from bench.environment import print_environment, temporary_var
 
 
@@ -41,6 +46,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from apps.history.models import Event
+    from apps.inventory.models import Cloud
 
     call_command("migrate", verbosity=0)
     print_environment()
@@ -52,6 +58,8 @@ def main() -> None:
         server.terminate()
         server.wait(10)
         Event.objects.filter(operation="bench").delete()
+        Event.objects.filter(cloud_id__in=Cloud.objects.filter(name="bench").values("id")).delete()
+        Cloud.objects.filter(name="bench").delete()
         user.delete()
 
 
@@ -100,7 +108,7 @@ async def _measure(args, user, server) -> None:
 
         async def listen():
             nonlocal connected
-            params = {"ticket": ticket, "kind": "action_item"}
+            params = {"ticket": ticket, "kind": ["action_item", "instance"]}
             async with client.stream("GET", url, params=params) as response:
                 assert response.status_code == 200, await response.aread()
                 async for line in response.aiter_lines():
@@ -130,9 +138,55 @@ async def _measure(args, user, server) -> None:
                 f"({len(latencies)} clients)"
             )
             await asyncio.sleep(1)
+        await _sync_rounds(args, arrivals)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _sync_rounds(args, arrivals: dict) -> None:
+    import logging
+
+    from asgiref.sync import sync_to_async
+
+    from openstack_simulator.testing import running_simulator
+
+    logging.getLogger("openstack_simulator").setLevel(logging.WARNING)  # a line per request
+    with running_simulator(servers=0, projects=1) as simulator:
+        instance_ids = await sync_to_async(inventory)(simulator.base_url, SYNCED_SERVERS)
+        for round_number in range(args.rounds):
+            changed = time.perf_counter()
+            event_id, synced = await sync_to_async(_rename_and_sync)(
+                simulator.control, instance_ids[round_number], round_number
+            )
+            while len(arrivals.get(event_id, ())) < args.clients:
+                await asyncio.sleep(0.01)
+            latencies = [(t - changed) * 1000 for t in arrivals[event_id]]
+            print(
+                f"round {round_number + 1}: a rename in the cloud to the client, through an "
+                f"incremental sync of {SYNCED_SERVERS:,} servers ({synced * 1000:.0f} ms), median "
+                f"{statistics.median(latencies):.0f} ms, slowest {max(latencies):.0f} ms"
+            )
+
+
+SYNCED_SERVERS = 1000
+
+
+def _rename_and_sync(control, instance_id: str, round_number: int) -> tuple[int, float]:
+    """Renames the instance's server in the cloud and runs an incremental sync; (the rename's
+    event id, the sync's seconds)."""
+    from apps.clouds.models import SyncRun
+    from apps.clouds.sync.runner import run_sync
+    from apps.history.models import Event
+    from apps.inventory.models import Cloud, Instance
+
+    real_id = Instance.objects.get(pk=instance_id).real_id
+    control.update_server(real_id, name=f"renamed-{round_number}")
+    started = time.perf_counter()
+    run = run_sync(SyncRun.objects.create(cloud=Cloud.objects.get(name="bench"), kind="changes"))
+    took = time.perf_counter() - started
+    assert run.updated == 1, run
+    return Event.objects.get(sync_run_id=run.id, field="name").id, took
 
 
 async def _until_up(httpx, url: str) -> None:

@@ -261,10 +261,10 @@ def test_a_refused_streams_ticket_is_not_logged(projects, admin_user, log_output
     assert ticket.split(":")[-1] not in log_output.getvalue()
 
 
-def test_under_a_wsgi_server_the_stream_is_503_at_once(projects, admin_user):
+def test_a_wsgi_server_does_not_serve_the_stream(projects, admin_user):
     response = client_of(admin_user).get(URL)
 
-    assert response.status_code == 503
+    assert response.status_code == 404
     assert response.json()["message"] == (
-        "The event stream is served by the stream process (an ASGI server)"
+        "Not here: the event stream is served by the stream process (an ASGI server)"
     )

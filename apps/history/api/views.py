@@ -60,9 +60,9 @@ async def event_stream(request):
         return JsonResponse({"message": "Only GET"}, status=405, headers={"Allow": "GET"})
     if not isinstance(request, ASGIRequest):
         # A WSGI server would hold one of its workers for as long as the stream lasts, and send
-        # nothing: Django reads an endless stream to its end before answering.
-        message = "The event stream is served by the stream process (an ASGI server)"
-        return JsonResponse({"message": message}, status=503)
+        # nothing: Django reads an endless stream to its end before answering. Not served here.
+        message = "Not here: the event stream is served by the stream process (an ASGI server)"
+        return JsonResponse({"message": message}, status=404)
     user = await stream.read(_user, request)
     if user is None:
         message = "Authentication required: a stream ticket, a token or a session"
