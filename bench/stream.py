@@ -129,19 +129,21 @@ async def _measure(args, user, server) -> None:
         )
         for round_number in range(args.rounds):
             event_id, committed = await sync_to_async(_complete_an_item)()
-            while len(arrivals.get(event_id, ())) < args.clients:
-                await asyncio.sleep(0.01)
-            latencies = [(t - committed) * 1000 for t in arrivals[event_id]]
-            print(
-                f"round {round_number + 1}: commit to client, median "
-                f"{statistics.median(latencies):.0f} ms, slowest {max(latencies):.0f} ms "
-                f"({len(latencies)} clients)"
-            )
+            arrived = await _arrived(arrivals, event_id, args.clients, committed)
+            print(f"round {round_number + 1}: commit to client, {arrived} ({args.clients} clients)")
             await asyncio.sleep(1)
         await _sync_rounds(args, arrivals)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _arrived(arrivals: dict, event_id: int, clients: int, since: float) -> str:
+    """Waits until every client has the event; its median and slowest time from `since`."""
+    while len(arrivals.get(event_id, ())) < clients:
+        await asyncio.sleep(0.01)
+    latencies = [(t - since) * 1000 for t in arrivals[event_id]]
+    return f"median {statistics.median(latencies):.0f} ms, slowest {max(latencies):.0f} ms"
 
 
 async def _sync_rounds(args, arrivals: dict) -> None:
@@ -159,13 +161,11 @@ async def _sync_rounds(args, arrivals: dict) -> None:
             event_id, synced = await sync_to_async(_rename_and_sync)(
                 simulator.control, instance_ids[round_number], round_number
             )
-            while len(arrivals.get(event_id, ())) < args.clients:
-                await asyncio.sleep(0.01)
-            latencies = [(t - changed) * 1000 for t in arrivals[event_id]]
+            arrived = await _arrived(arrivals, event_id, args.clients, changed)
             print(
                 f"round {round_number + 1}: a rename in the cloud to the client, through an "
-                f"incremental sync of {SYNCED_SERVERS:,} servers ({synced * 1000:.0f} ms), median "
-                f"{statistics.median(latencies):.0f} ms, slowest {max(latencies):.0f} ms"
+                f"incremental sync of {SYNCED_SERVERS:,} servers ({synced * 1000:.0f} ms), "
+                f"{arrived}"
             )
 
 
