@@ -3,8 +3,9 @@ old and new values, caused by the sync run; a first load is told by its run alon
 
 import pytest
 
+from apps.clouds import drivers
 from apps.history.models import Event
-from apps.inventory.models import Flavor, Instance
+from apps.inventory.models import Flavor, Image, Instance
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=30, projects=1)]
 
@@ -108,3 +109,15 @@ def test_a_run_tells_its_start_and_its_end(sync, simulator):
         ]
         assert events[0].name == f"{run.kind} sync of {run.cloud}"
         assert (events[0].cloud_id, events[0].project_id) == (run.cloud_id, None)
+
+
+def test_an_image_deleted_behind_perspectives_back_is_told_by_the_catalog_sync(loaded, sync):
+    image = Image.objects.filter(projects__isnull=False).order_by("name").first()
+    project = image.projects.first()
+    drivers.for_cloud(project.cloud).delete_image(project.region, image.real_id)
+
+    run = sync("catalog")
+
+    assert told(run) == {("image", str(image.id), "exists", "yes", None)}
+    event = Event.objects.get(sync_run_id=run.id, kind="image")
+    assert (event.name, event.cloud_id, event.project_id) == (image.name, image.cloud_id, None)
