@@ -4,7 +4,7 @@ again costs a hash, not a write."""
 
 import pytest
 
-from apps.inventory.models import Instance
+from apps.inventory.models import Image, Instance
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator(servers=60, projects=1, max_limit=10)]
 
@@ -41,3 +41,18 @@ def test_a_listing_cut_short_deletes_nothing(sync, simulator):
     ]
     assert run.status == "failed" and pages  # after a page or more
     assert Instance.objects.filter(real_id=victim).exists()
+
+
+def test_a_server_said_the_same_again_is_rewritten_when_its_references_resolve_anew(sync):
+    sync("catalog"), sync("instances")
+    instance = Instance.objects.filter(image__isnull=False).first()
+    image_id = instance.image_id
+    Image.objects.filter(pk=image_id).delete()  # as if the catalog had not listed it yet
+    sync("instances")
+    assert Instance.objects.get(pk=instance.pk).image_id is None
+
+    sync("catalog")  # the image is known now
+    run = sync("instances")
+
+    assert Instance.objects.get(pk=instance.pk).image_id == image_id
+    assert run.updated == Instance.objects.filter(image_id=image_id).count()

@@ -102,9 +102,15 @@ class _Region:
         if gone:
             counts.deleted = self._delete(Instance.objects.filter(cloud=cloud, real_id__in=gone))
         present = {r.real_id: r for r in page if not r.is_deleted and not r.is_partial}
-        incoming = {real_id: resolve.values(r) for real_id, r in present.items()}
+        fingerprints = {real_id: resolve.fingerprint(r) for real_id, r in present.items()}
+        same = set() if self.fresh else _unchanged(cloud, fingerprints)
+        counts.unchanged = len(same)
+        incoming = {
+            real_id: resolve.values(r, fingerprints[real_id])
+            for real_id, r in present.items()
+            if real_id not in same
+        }
         incoming |= _unreachable(cloud, page, resolve)
-        counts.unchanged = len(_drop_unchanged(cloud, incoming)) if not self.fresh else 0
         if not incoming:
             return counts
         for values in incoming.values():
@@ -146,23 +152,16 @@ def _pages(records):
         yield page
 
 
-def _drop_unchanged(cloud, incoming: dict) -> list:
-    """Takes out of `incoming` the instances whose stored fingerprint is the one the cloud sends
-    now (and that are not marked unreachable), and returns their real ids."""
+def _unchanged(cloud, fingerprints: dict) -> set:
+    """The real ids of the instances whose stored fingerprint is the one the cloud sends now
+    (and that are not marked unreachable): nothing of them is built or written."""
     stored = (
-        Instance.objects.filter(cloud=cloud, real_id__in=list(incoming))
+        Instance.objects.filter(cloud=cloud, real_id__in=list(fingerprints))
         .filter(unreachable_since__isnull=True)
         .order_by()
         .values_list("real_id", "fingerprint")
     )
-    same = [
-        real_id
-        for real_id, fingerprint in stored
-        if fingerprint and incoming[real_id]["fingerprint"] == fingerprint
-    ]
-    for real_id in same:
-        del incoming[real_id]
-    return same
+    return {real_id for real_id, fingerprint in stored if fingerprints[real_id] == fingerprint}
 
 
 def _unreachable(cloud, records, resolve) -> dict:
@@ -233,13 +232,41 @@ class _Resolver:
             Network.objects.filter(project=project).values_list("name", "id")
         )
 
-    def values(self, r) -> dict:
-        values = {
+    def fingerprint(self, r) -> str:
+        """A hash of what the cloud says of a server and of what its references resolve to
+        (a server said the same of again is rewritten when its image became known, say):
+        computed from the record alone: an unchanged server costs this hash and no row."""
+        resolved = (
+            self.flavor(r),
+            self.images.get(r.image_real_id),
+            self.keypairs.get(r.keypair_name),
+            *sorted(network for (network,) in self.networks(r)),
+        )
+        said = (
+            [pk and pk.int for pk in resolved],  # (reprs of UUIDs and datetimes cost more)
+            r.name,
+            r.state,
+            r.flavor_real_id,
+            r.flavor_name,
+            r.image_real_id,
+            r.keypair_name,
+            r.availability_zone,
+            r.addresses,
+            r.network_names,
+            sorted(r.metadata.items()),
+            r.is_locked,
+            r.fqdn,
+            r.created and r.created.timestamp(),
+            r.last_updated and r.last_updated.timestamp(),
+        )
+        return hashlib.blake2b(repr(said).encode(), digest_size=16).hexdigest()
+
+    def values(self, r, fingerprint: str = "") -> dict:
+        return {
             "project_id": self.project.id,
             "name": r.name,
             "state": r.state,
-            "flavor_id": self.flavors_by_id.get(r.flavor_real_id)
-            or self.flavors_by_name.get(r.flavor_name),
+            "flavor_id": self.flavor(r),
             "image_id": self.images.get(r.image_real_id),
             "keypair_id": self.keypairs.get(r.keypair_name),
             "availability_zone": r.availability_zone,
@@ -249,9 +276,11 @@ class _Resolver:
             "created": r.created,
             "last_updated": r.last_updated,
             "unreachable_since": None,
+            "fingerprint": fingerprint,
         }
-        values["fingerprint"] = _fingerprint(values, r.metadata, self.networks(r))
-        return values
+
+    def flavor(self, r):
+        return self.flavors_by_id.get(r.flavor_real_id) or self.flavors_by_name.get(r.flavor_name)
 
     def networks(self, r) -> set:
         return {
@@ -259,9 +288,3 @@ class _Resolver:
             for name in r.network_names
             if name in self.networks_by_name
         }
-
-
-def _fingerprint(values: dict, metadata: dict, networks: set) -> str:
-    """A hash of what the cloud says of an instance, to compare with the stored one."""
-    said = "\x1f".join(map(str, (*values.values(), *sorted(metadata.items()), *sorted(networks))))
-    return hashlib.blake2b(said.encode(), digest_size=16).hexdigest()
