@@ -20,9 +20,13 @@ from bench.sync import timed, use_fresh_postgres_database
 SPLIT = {
     "HTTP": [("requests/sessions.py", "send")],
     "JSON decoding": [("requests/models.py", "json")],
-    "record building": [("openstack/records.py", "server"), ("sync/instances.py", "values")],
+    "record building": [
+        ("openstack/records.py", "server"),
+        ("sync/instances.py", "fingerprint"),
+        ("sync/instances.py", "values"),
+    ],
     "comparison": [
-        ("sync/instances.py", "_drop_unchanged"),
+        ("sync/instances.py", "_unchanged"),
         ("sync/reconcile.py", "reconcile"),
         ("sync/reconcile.py", "replace_details"),
     ],
