@@ -4,11 +4,11 @@ Callers pass whole batches, so a batch costs one INSERT however many items it ha
 come with their action and its user already loaded (select_related)."""
 
 from apps.clouds.choices import Operation
-from apps.history.choices import EXISTS, PRESENT, STATUS, EntityKind
+from apps.history.choices import EXISTS, MESSAGE, PRESENT, STATUS, EntityKind
 from apps.history.record import Cause, Change, record
 
 from .choices import ItemStatus
-from .models import ActionItem
+from .models import ActionItem, Notification
 
 
 def cause_of(item: ActionItem) -> Cause:
@@ -91,4 +91,23 @@ def target_change(item: ActionItem, field: str, old, new) -> Change:
         cloud_id=item.cloud_id,
         project_id=item.project_id,
         cause=cause_of(item),
+    )
+
+
+def letter_written(item: ActionItem, notification: Notification) -> None:
+    """A failed item's letter, for the history and its stream."""
+    record(
+        [
+            Change(
+                EntityKind.NOTIFICATION,
+                notification.id,
+                MESSAGE,
+                None,
+                notification.message,
+                name=item.name or item.target_id,
+                cloud_id=item.cloud_id,
+                project_id=item.project_id,
+                cause=cause_of(item),
+            )
+        ]
     )

@@ -1,10 +1,8 @@
 """The letters of the original: one sentence per failed item, kept as a Notification."""
 
 from apps.clouds.choices import Operation
-from apps.history.choices import MESSAGE, EntityKind
-from apps.history.record import Change, record
 
-from .changes import cause_of
+from . import changes
 from .models import ActionItem, Notification
 
 _SUBJECTS = {
@@ -44,16 +42,5 @@ def write(item: ActionItem, reason: str) -> Notification:
     notification = Notification.objects.create(
         message=letter(item, reason), action_id=item.action_id, item=item
     )
-    told = Change(
-        EntityKind.NOTIFICATION,
-        notification.id,
-        MESSAGE,
-        None,
-        notification.message,
-        item.name or item.target_id,
-        item.cloud_id,
-        item.project_id,
-        cause_of(item),
-    )
-    record([told])
+    changes.letter_written(item, notification)
     return notification
