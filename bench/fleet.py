@@ -6,10 +6,11 @@ one fails (Nova answers 503).
 
 Prints, with the row counts it checks: the first load (each cloud's catalog and instances,
 queued by beat) against the bound of 1.3 x (total work / workers); then, for --steady seconds
-while servers change in every cloud, each cloud's freshness (how old the start of its latest
-successful instance sync is, sampled every half second) against its changes interval plus
-SYNC_SCHEDULE_SECONDS; each worker's utilisation; and whether a cloud was ever synced by two
-workers at once.
+while servers change in every cloud and batches of reboots run on them (a worker of the actions
+queue of its own), each cloud's freshness (how old the start of its latest successful instance
+sync is, sampled every half second) against its changes interval plus SYNC_SCHEDULE_SECONDS;
+whether every action item ended, and whether a server was sent its reboot twice; each worker's
+utilisation; and whether a cloud was ever synced by two workers at once.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/perspective \\
     CELERY_BROKER_URL=redis://127.0.0.1:6379/13 .venv/bin/python -m bench.fleet
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from contextlib import ExitStack, suppress
 from pathlib import Path
 
@@ -37,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 60
 WORKER = ["-m", "celery", "-A", "perspective", "worker", "--queues", "sync", "--concurrency", "1"]
 WORKER += ["--without-mingle", "--without-gossip", "--loglevel", "INFO"]
+ACTIONS_WORKER = ["-m", "celery", "-A", "perspective", "worker", "--queues", "actions"]
+ACTIONS_WORKER += ["--concurrency", "2", "--without-mingle", "--without-gossip"]
 SUCCEEDED = re.compile(r"Task apps\.clouds\.tasks\.sync_cloud\[\S+\] succeeded in ([\d.]+)s")
 
 
@@ -85,8 +89,9 @@ class Fleet:
         """Every worker, then beat; returns when beat started (time.time())."""
         for number in range(self.workers):
             self._start(f"worker-{number}", *WORKER, "--hostname", f"fleet{number}@%h")
-        for number in range(self.workers):
-            self.wait(lambda n=number: " ready." in self.output(f"worker-{n}"), "workers")
+        self._start("actions", *ACTIONS_WORKER, "--hostname", "fleet-actions@%h")
+        for name in [f"worker-{number}" for number in range(self.workers)] + ["actions"]:
+            self.wait(lambda name=name: " ready." in self.output(name), "workers")
         schedule = str(self.folder / "beat-schedule")
         started = time.time()
         self._start("beat", "-m", "celery", "-A", "perspective", "beat", "--schedule", schedule)
@@ -177,6 +182,8 @@ def main() -> None:
     parser.add_argument("--changes-seconds", type=int, default=10)
     parser.add_argument("--schedule-seconds", type=float, default=2)
     parser.add_argument("--slow", type=float, default=0.2, help="latency of the slow cloud, s")
+    parser.add_argument("--reboots", type=int, default=5, help="a cloud's servers a batch")
+    parser.add_argument("--act-seconds", type=float, default=5, help="between batches")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("bench.fleet needs DATABASE_URL=postgres://...")
@@ -266,8 +273,13 @@ def steady(fleet: Fleet, args) -> None:
         renamed[name] = [server["id"] for server in servers]
     worst: dict[str, float] = {}
     samples: dict[str, list] = {}
-    deadline = time.time() + args.steady
+    reboots = Reboots(healthy, args.reboots)
+    deadline = next_batch = time.time()
+    deadline += args.steady
     while time.time() < deadline:
+        if time.time() >= next_batch:
+            reboots.send()
+            next_batch += args.act_seconds
         for name, seconds in fleet.staleness(healthy, time.time()).items():
             worst[name] = max(worst.get(name, 0.0), seconds)
             samples.setdefault(name, []).append(seconds)
@@ -287,6 +299,55 @@ def steady(fleet: Fleet, args) -> None:
         tag = " (slow)" if name == sorted(fleet.controls)[-1] else ""
         print(f"  {name}{tag}: {worst[name]:.1f} ({statistics.mean(samples[name]):.1f})")
     print(f"  renamed servers seen renamed: {seen} of {5 * len(healthy)}")
+    reboots.report(fleet)
+
+
+class Reboots:
+    """Batches of reboots, each of `size` servers of every cloud, no server twice."""
+
+    def __init__(self, names: list[str], size: int):
+        from apps.inventory.models import Instance
+
+        self.size = size
+        self.left = {
+            name: list(Instance.objects.filter(cloud__name=name).values_list("id", flat=True))
+            for name in names
+        }
+        self.actions = []
+
+    def send(self) -> None:
+        from apps.clouds.choices import Operation
+        from apps.operations.services import instance_action
+
+        for name, ids in self.left.items():
+            batch, self.left[name] = ids[: self.size], ids[self.size :]
+            outcome = instance_action(Operation.REBOOT_INSTANCE, [str(pk) for pk in batch])
+            assert not outcome.skipped, outcome.skipped
+            self.actions.append(outcome.action.id)
+
+    def report(self, fleet: Fleet, timeout: float = 120) -> None:
+        """Waits for every item to end; prints how they ended and the reboots sent twice."""
+        from django.db.models import Count
+
+        from apps.operations.choices import FINISHED
+        from apps.operations.models import ActionItem
+
+        items = ActionItem.objects.filter(action_id__in=self.actions)
+        fleet.wait(lambda: not items.exclude(status__in=FINISHED).exists(), "actions", timeout)
+        ended = dict(items.order_by().values_list("status").annotate(count=Count("id")))
+        twice = sum(
+            count > 1
+            for control in fleet.controls.values()
+            for count in Counter(
+                r["path"]
+                for r in control.requests()
+                if r["method"] == "POST" and r["path"].endswith("/action")
+            ).values()
+        )
+        print(
+            f"  {len(self.actions)} batches of reboots, {items.count()} items: {ended}; "
+            f"servers sent their reboot twice: {twice}"
+        )
 
 
 def report_workers(fleet: Fleet, wall: float) -> None:

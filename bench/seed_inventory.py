@@ -13,14 +13,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.environment import load
+from bench.environment import load, without_debug
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(instances: int) -> None:
+    without_debug()
     with tempfile.TemporaryDirectory() as var_dir:
-        env = os.environ | {"DEBUG": "true", "PERSPECTIVE_VAR_DIR": var_dir}
+        env = os.environ | {"PERSPECTIVE_VAR_DIR": var_dir}
         manage = [sys.executable, "manage.py"]
         subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         started = time.perf_counter()

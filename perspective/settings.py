@@ -257,13 +257,14 @@ CELERY_TASK_ROUTES = {
     # Housekeeping (the retention job) shares the sync queue, which every worker consumes.
     "apps.service.tasks.*": {"queue": "sync"},
 }
+SYNC_SCHEDULE_SECONDS = env.float(
+    "SYNC_SCHEDULE_SECONDS", 15.0, "how often beat looks for the syncs that are due"
+)
 CELERY_BEAT_SCHEDULE = {
     # Each cloud's own intervals decide what is due; this only looks often enough.
     "schedule-syncs": {
         "task": "apps.clouds.tasks.schedule_syncs",
-        "schedule": env.float(
-            "SYNC_SCHEDULE_SECONDS", 15.0, "how often beat looks for the syncs that are due"
-        ),
+        "schedule": SYNC_SCHEDULE_SECONDS,
     },
 }
 

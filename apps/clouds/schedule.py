@@ -46,7 +46,10 @@ def _is_due(cloud, kind, interval, now) -> bool:
     latest = recent[0]
     if latest.status in UNFINISHED:
         return False  # under way, or lost and sent again (lost_runs)
-    return now - latest.queued_at >= interval * backoff(recent)
+    # Queued at the last look before the interval ends, not at the first after it: the next
+    # run starts within the interval of this one, and the inventory is never older than that.
+    next_look = timedelta(seconds=settings.SYNC_SCHEDULE_SECONDS)
+    return now + next_look - latest.queued_at > interval * backoff(recent)
 
 
 def lost_runs(now=None) -> list[list[SyncRun]]:

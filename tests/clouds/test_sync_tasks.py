@@ -154,6 +154,19 @@ def test_a_kind_is_due_again_after_its_interval(cloud):
     assert [run.kind for run in due_runs(now=later)] == ["changes"]
 
 
+def test_a_kind_is_queued_at_the_last_look_before_its_interval_ends(cloud, settings):
+    settings.SYNC_SCHEDULE_SECONDS = 5
+    queued = timezone.now()
+    for run in due_runs(now=queued):
+        run.status = "succeeded"
+        run.save()
+    interval = timedelta(seconds=cloud.changes_sync_seconds)
+
+    assert due_runs(now=queued + interval - timedelta(seconds=6)) == []
+    # The next look, 5 s later, would find the run overdue.
+    assert [r.kind for r in due_runs(now=queued + interval - timedelta(seconds=4))] == ["changes"]
+
+
 def test_a_failing_cloud_backs_off(cloud):
     now = timezone.now()
     for run in due_runs():
