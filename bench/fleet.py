@@ -14,7 +14,7 @@ utilisation; and whether a cloud was ever synced by two workers at once.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/perspective \\
     CELERY_BROKER_URL=redis://127.0.0.1:6379/13 .venv/bin/python -m bench.fleet
-    ... CELERY_BROKER_URL=amqp://guest:guest@127.0.0.1:5672/vhost .venv/bin/python -m bench.fleet
+    ... CELERY_BROKER_URL=amqp://guest:guest@127.0.0.1:5672// .venv/bin/python -m bench.fleet
 
 Needs PostgreSQL (the workers are other processes): a database named after DATABASE_URL's,
 `_fleet_bench` added, is created and dropped. The broker's sync queue is purged first.
@@ -40,7 +40,14 @@ STARTUP_SECONDS = 60
 WORKER = ["-m", "celery", "-A", "perspective", "worker", "--queues", "sync", "--concurrency", "1"]
 WORKER += ["--without-mingle", "--without-gossip", "--loglevel", "INFO"]
 ACTIONS_WORKER = ["-m", "celery", "-A", "perspective", "worker", "--queues", "actions"]
-ACTIONS_WORKER += ["--concurrency", "2", "--without-mingle", "--without-gossip"]
+ACTIONS_WORKER += [
+    "--concurrency",
+    "2",
+    "--without-mingle",
+    "--without-gossip",
+    "--loglevel",
+    "INFO",
+]
 SUCCEEDED = re.compile(r"Task apps\.clouds\.tasks\.sync_cloud\[\S+\] succeeded in ([\d.]+)s")
 
 
@@ -192,7 +199,6 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
 
     from bench.environment import print_environment
@@ -201,7 +207,7 @@ def main() -> None:
     print_environment()
     call_command("migrate", verbosity=0)
     purge_sync_queue(app)
-    broker = settings.CELERY_BROKER_URL.split("://")[0]
+    broker = broker_version(app)
     print(
         f"{args.clouds} clouds of {args.servers:,} servers, {args.workers} workers, broker "
         f"{broker}; SYNC_SCHEDULE_SECONDS {args.schedule_seconds}, changes every "
@@ -220,6 +226,14 @@ def main() -> None:
             first_load(fleet, args)
             steady(fleet, args)
             report_workers(fleet, time.time() - started)
+
+
+def broker_version(app) -> str:
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        if hasattr(channel, "client"):  # kombu's Redis channel
+            return f"Redis {channel.client.info()['redis_version']}"
+        return f"RabbitMQ {connection.connection.server_properties['version']}"
 
 
 def purge_sync_queue(app) -> None:
@@ -303,17 +317,22 @@ def steady(fleet: Fleet, args) -> None:
 
 
 class Reboots:
-    """Batches of reboots, each of `size` servers of every cloud, no server twice."""
+    """Batches of reboots, each of `size` running, unlocked servers of every cloud, none twice."""
 
     def __init__(self, names: list[str], size: int):
         from apps.inventory.models import Instance
 
         self.size = size
         self.left = {
-            name: list(Instance.objects.filter(cloud__name=name).values_list("id", flat=True))
+            name: list(
+                Instance.objects.filter(
+                    cloud__name=name, state="launched", is_locked=False
+                ).values_list("id", flat=True)
+            )
             for name in names
         }
         self.actions = []
+        self.rounds = 0
 
     def send(self) -> None:
         from apps.clouds.choices import Operation
@@ -324,6 +343,7 @@ class Reboots:
             outcome = instance_action(Operation.REBOOT_INSTANCE, [str(pk) for pk in batch])
             assert not outcome.skipped, outcome.skipped
             self.actions.append(outcome.action.id)
+        self.rounds += 1
 
     def report(self, fleet: Fleet, timeout: float = 120) -> None:
         """Waits for every item to end; prints how they ended and the reboots sent twice."""
@@ -345,7 +365,8 @@ class Reboots:
             ).values()
         )
         print(
-            f"  {len(self.actions)} batches of reboots, {items.count()} items: {ended}; "
+            f"  {self.rounds} rounds of a batch of {self.size} reboots a cloud, "
+            f"{items.count()} items: {ended}; "
             f"servers sent their reboot twice: {twice}"
         )
 

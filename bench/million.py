@@ -68,7 +68,7 @@ def main() -> None:
     print(f"\n| measure | {small['size']:,} | {big['size']:,} | ratio |\n|---|---|---|---|")
     for name in small["ms"]:
         a, b = small["ms"][name], big["ms"][name]
-        print(f"| {name} | {a:.1f} ms | {b:.1f} ms | {b / a:.2f} |")
+        print(f"| {name} | {a:.2f} ms | {b:.2f} ms | {b / a:.2f} |")
 
 
 def measure(size: int, repeat: int) -> None:
