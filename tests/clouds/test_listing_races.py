@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from apps.clouds.models import SyncRun
 from apps.clouds.sync.reconcile import reconcile
+from apps.clouds.sync.runner import run_sync
 from apps.inventory.factories import InstanceFactory
-from apps.inventory.models import Instance
+from apps.inventory.models import Instance, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +72,32 @@ def test_a_row_never_looked_at_is_written():
         "launched",
         listed_at,
     )
+
+
+class _ListedWhileLaunching(dict):
+    """A region's servers whose listing, once asked for, sees a launch recorded meanwhile."""
+
+    def __init__(self, servers: dict, launch):
+        super().__init__(servers)
+        self.launch = launch
+
+    def values(self):
+        self.launch()
+        return super().values()
+
+
+def test_a_regions_first_load_deletes_nothing_recorded_meanwhile(memory_cloud):
+    cloud, memory = memory_cloud
+    memory.add_server("RegionOne", "web-1")
+    run_sync(SyncRun.objects.create(cloud=cloud, kind="catalog"))
+    project = Project.objects.get(cloud=cloud)
+    region = memory.regions["RegionOne"]
+
+    def launch():  # a launch's follower records the server the cloud just made
+        Instance.objects.create(cloud=cloud, project=project, name="new", real_id="launched-1")
+
+    region.servers = _ListedWhileLaunching(region.servers, launch)
+    run = run_sync(SyncRun.objects.create(cloud=cloud, kind="instances"))
+
+    assert run.status == "succeeded"
+    assert set(Instance.objects.values_list("name", flat=True)) == {"web-1", "new"}

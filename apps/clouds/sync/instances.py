@@ -73,11 +73,13 @@ class _Region:
         complete = since is None
         self.asked_at = timezone.now()  # no page of the listing was asked for before
         project = self.resolve.project
-        # The first load of a region only inserts (by COPY on PostgreSQL).
+        # The first load of a region only inserts (by COPY on PostgreSQL), and has nothing to
+        # delete: what appears meanwhile (a launch recorded) is left for the next listing.
         self.fresh = complete and not Instance.objects.filter(project=project).exists()
+        deletes = complete and not self.fresh
         counts = Counts()
         partial = False
-        with ListedIds(enabled=complete) as listed:
+        with ListedIds(enabled=deletes) as listed:
             for page in _pages(records):
                 self.listed += len(page)
                 # With a Nova cell down, Nova leaves its servers out of all but the first page.
@@ -85,7 +87,7 @@ class _Region:
                 counts.add(self._sync_page(page))
                 listed.add(r.real_id for r in page if not r.is_deleted)
                 self.page_done(self.listed)
-            if complete and not partial:
+            if deletes and not partial:
                 unlisted = listed.unlisted(
                     Instance.objects.filter(project=project, real_id__isnull=False)
                 )
