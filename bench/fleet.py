@@ -37,17 +37,10 @@ from bench.sync import use_fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 60
-WORKER = ["-m", "celery", "-A", "perspective", "worker", "--queues", "sync", "--concurrency", "1"]
-WORKER += ["--without-mingle", "--without-gossip", "--loglevel", "INFO"]
-ACTIONS_WORKER = ["-m", "celery", "-A", "perspective", "worker", "--queues", "actions"]
-ACTIONS_WORKER += [
-    "--concurrency",
-    "2",
-    "--without-mingle",
-    "--without-gossip",
-    "--loglevel",
-    "INFO",
-]
+_WORKER = ["-m", "celery", "-A", "perspective", "worker", "--without-mingle", "--without-gossip"]
+_WORKER += ["--loglevel", "INFO"]
+WORKER = [*_WORKER, "--queues", "sync", "--concurrency", "1"]
+ACTIONS_WORKER = [*_WORKER, "--queues", "actions", "--concurrency", "2"]
 SUCCEEDED = re.compile(r"Task apps\.clouds\.tasks\.sync_cloud\[\S+\] succeeded in ([\d.]+)s")
 
 
@@ -288,8 +281,8 @@ def steady(fleet: Fleet, args) -> None:
     worst: dict[str, float] = {}
     samples: dict[str, list] = {}
     reboots = Reboots(healthy, args.reboots)
-    deadline = next_batch = time.time()
-    deadline += args.steady
+    next_batch = time.time()
+    deadline = next_batch + args.steady
     while time.time() < deadline:
         if time.time() >= next_batch:
             reboots.send()

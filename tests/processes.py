@@ -17,6 +17,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def listening(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something accepts connections on the port."""
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((host, port)) == 0
+
+
 def wait_for(check, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while not check():

@@ -6,7 +6,6 @@ test's database can be made to go away (the processes reach it through a proxy).
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,7 +31,7 @@ from apps.operations.choices import ItemStatus
 from apps.operations.models import ActionItem
 from openstack_simulator.control_client import SimulatorControl
 from openstack_simulator.testing import spawned_simulator
-from tests.processes import free_port, kill, postgres_url, start, wait_for
+from tests.processes import free_port, kill, listening, postgres_url, start, wait_for
 
 STARTUP_SECONDS = 60
 # The worker of deploy/systemd (both queues), with two pool processes; then its --hostname.
@@ -97,11 +96,7 @@ def database_proxy(folder: Path, database_port: int) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "tests.faults.tcp_proxy", str(port), str(database_port)]
 
-    def answers() -> bool:
-        with socket.socket() as probe:
-            return probe.connect_ex(("127.0.0.1", port)) == 0
-
-    return Server("database-proxy", command, folder, port, answers)
+    return Server("database-proxy", command, folder, port, lambda: listening(port))
 
 
 class Stack:

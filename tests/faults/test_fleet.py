@@ -6,7 +6,6 @@ work is spread over both workers, and no cloud is ever synced by two at once."""
 
 import os
 import shutil
-import socket
 import subprocess
 import uuid
 
@@ -16,19 +15,13 @@ from django.db import connection
 from apps.clouds.models import SyncRun
 from apps.inventory.models import Instance
 from bench.fleet import Fleet
-from tests.processes import postgres_url
+from tests.processes import listening, postgres_url
 
 from .conftest import needs_real_servers
 from .stack import redis_server
 
 pytestmark = needs_real_servers()
 RABBITMQ = ("127.0.0.1", 5672)
-
-
-def rabbitmq_answers() -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex(RABBITMQ) == 0
 
 
 @pytest.fixture(params=["redis", "rabbitmq"])
@@ -41,7 +34,7 @@ def broker_url(request, tmp_path):
         yield f"redis://127.0.0.1:{redis.port}/0"
         redis.kill()
         return
-    if shutil.which("rabbitmqctl") is None or not rabbitmq_answers():
+    if shutil.which("rabbitmqctl") is None or not listening(RABBITMQ[1], RABBITMQ[0]):
         pytest.skip("needs RabbitMQ on 127.0.0.1:5672 and rabbitmqctl (.ci/run starts it)")
     vhost = f"perspective-fleet-{uuid.uuid4().hex[:8]}"
     rabbitmqctl = ["rabbitmqctl", "--quiet"]
